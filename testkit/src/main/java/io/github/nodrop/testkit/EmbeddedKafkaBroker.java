@@ -1,0 +1,284 @@
+package io.github.nodrop.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM on
+ * 127.0.0.1.
+ *
+ * <p>Each instance owns two free ports (client and controller listener) and a temporary directory.
+ * {@link #stop()} takes the broker away; {@link #restart()} brings it back on the same ports with the
+ * same data, so clients keep their bootstrap address across an outage. {@link #close()} stops the
+ * broker and deletes the directory. Instances are independent: several may run in one JVM.
+ *
+ * <p>Not thread-safe: one test thread drives the lifecycle.
+ */
+public final class EmbeddedKafkaBroker implements KafkaCluster {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path directory;
+    private final int brokerPort;
+    private final int controllerPort;
+    private final Map<String, String> overrides;
+    private KafkaRaftServer server;
+    private boolean formatted;
+
+    private EmbeddedKafkaBroker(Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
+        try {
+            this.directory = Files.createTempDirectory("nodrop-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's temporary directory", e);
+        }
+        this.brokerPort = freePort();
+        int port = freePort();
+        while (port == brokerPort) {
+            port = freePort();
+        }
+        this.controllerPort = port;
+    }
+
+    /** Starts a broker with default settings and waits until it serves clients. */
+    public static EmbeddedKafkaBroker start() {
+        return start(Map.of());
+    }
+
+    /** Starts a broker with these server properties on top of the defaults, and waits until it serves clients. */
+    public static EmbeddedKafkaBroker start(Map<String, String> serverProperties) {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(serverProperties);
+        try {
+            broker.startServer();
+            return broker;
+        } catch (RuntimeException | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return brokerPort;
+    }
+
+    /** Where the broker keeps its data. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Whether the broker is currently running. */
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public boolean canRestart() {
+        return true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        KafkaRaftServer running = server;
+        server = null;
+        running.shutdown();
+        running.awaitShutdown();
+    }
+
+    @Override
+    public synchronized void restart() {
+        stop();
+        startServer();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            stop();
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    private synchronized void startServer() {
+        Properties props = serverProperties();
+        if (!formatted) {
+            format(props);
+            formatted = true;
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        awaitPortsFree(deadline);
+        KafkaRaftServer candidate = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        try {
+            candidate.startup();
+        } catch (RuntimeException e) {
+            candidate.shutdown();
+            candidate.awaitShutdown();
+            throw new IllegalStateException("embedded Kafka broker failed to start in " + directory, e);
+        }
+        server = candidate;
+        awaitReady(deadline);
+    }
+
+    private Properties serverProperties() {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put(
+                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", directory.resolve("data").toString());
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "true");
+        // two cores: keep the broker's thread pools and buffers small
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        props.put("background.threads", "2");
+        props.put("num.recovery.threads.per.data.dir", "1");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        props.put("log.cleaner.threads", "1");
+        // a restart re-registers at once only if the controller saw the old incarnation leave
+        props.put("broker.session.timeout.ms", "3000");
+        props.put("broker.heartbeat.interval.ms", "500");
+        overrides.forEach(props::put);
+        return props;
+    }
+
+    private void format(Properties props) {
+        Path config = directory.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            props.store(out, "nodrop embedded broker");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exit = StorageTool.execute(
+                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, print);
+        }
+        if (exit != 0) {
+            throw new IllegalStateException(
+                    "formatting the broker's storage failed: " + output.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void awaitReady(long deadline) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
+        try (Admin admin = Admin.create(props)) {
+            Exception last = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(2, TimeUnit.SECONDS)
+                            .isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the broker", e);
+                } catch (Exception e) {
+                    last = e;
+                }
+            }
+            throw new IllegalStateException("embedded Kafka broker not ready within " + START_TIMEOUT, last);
+        }
+    }
+
+    /** After a stop the old sockets may linger for a moment; a restart must get the same ports back. */
+    private void awaitPortsFree(long deadline) {
+        for (int port : new int[] {brokerPort, controllerPort}) {
+            while (!canBind(port)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("port " + port + " on " + HOST + " is taken by another process");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    private static boolean canBind(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + HOST, e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is not worth failing a test run for
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "embedded Kafka at " + bootstrapServers() + " (" + directory + ")";
+    }
+}

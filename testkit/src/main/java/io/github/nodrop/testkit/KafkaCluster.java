@@ -1,0 +1,76 @@
+package io.github.nodrop.testkit;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A Kafka cluster a test can talk to: the in-process {@link EmbeddedKafkaBroker}, an external cluster
+ * named by {@code KAFKA_BOOTSTRAP_SERVERS}, or a Testcontainers broker.
+ *
+ * <p>Only clusters that answer {@link #canRestart()} with {@code true} support {@link #stop()} and
+ * {@link #restart()}; outage tests skip themselves on the others.
+ */
+public interface KafkaCluster extends AutoCloseable {
+
+    /** The {@code bootstrap.servers} value clients use. */
+    String bootstrapServers();
+
+    /** Whether {@link #stop()} and {@link #restart()} are supported. */
+    default boolean canRestart() {
+        return false;
+    }
+
+    /** Takes the broker away; clients keep their bootstrap address and see it unreachable. */
+    default void stop() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be stopped by a test");
+    }
+
+    /** Brings a stopped broker back on the same address, with the data it had. */
+    default void restart() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be restarted by a test");
+    }
+
+    /** Client properties for an admin, producer or consumer of this cluster. */
+    default Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** Creates a topic with the given partitions (replication factor 1) unless it exists, and waits for it. */
+    default void createTopic(String name, int partitions) {
+        Properties props = clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + name, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topic " + name + " not created within 30 s", e);
+        }
+    }
+
+    /** Reads every record of a topic from the beginning, waiting until {@code expected} arrived or the deadline. */
+    default java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> consume(
+            String topic, int expected, Duration deadline) {
+        return TopicReader.readAtLeast(this, topic, expected, deadline, Map.of());
+    }
+
+    @Override
+    default void close() {}
+}
