@@ -1,0 +1,80 @@
+package io.github.nodrop.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An {@link EventBuffer} over an {@link ArrayBlockingQueue} (the event bound) with a byte budget kept in
+ * an {@link AtomicLong}. An offer reserves its bytes first and gives them back if the queue is full, so
+ * the budget is never exceeded, even by concurrent offers.
+ */
+public final class BoundedEventBuffer<E> implements EventBuffer<E> {
+
+    private final ArrayBlockingQueue<Entry<E>> queue;
+    private final long maxBytes;
+    private final AtomicLong bytes = new AtomicLong();
+    private final List<Entry<E>> scratch = new ArrayList<>();
+
+    public BoundedEventBuffer(int maxEvents, long maxBytes) {
+        this.queue = new ArrayBlockingQueue<>(maxEvents);
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public boolean offer(E event, int sizeInBytes) {
+        if (bytes.addAndGet(sizeInBytes) > maxBytes) {
+            bytes.addAndGet(-sizeInBytes);
+            return false;
+        }
+        if (!queue.offer(new Entry<>(event, sizeInBytes))) {
+            bytes.addAndGet(-sizeInBytes);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public int drainTo(List<E> target, int max, long timeout, TimeUnit unit) throws InterruptedException {
+        scratch.clear();
+        if (queue.drainTo(scratch, max) == 0) {
+            Entry<E> first = queue.poll(timeout, unit);
+            if (first == null) {
+                return 0;
+            }
+            scratch.add(first);
+            queue.drainTo(scratch, max - 1);
+        }
+        long released = 0;
+        for (Entry<E> entry : scratch) {
+            target.add(entry.event);
+            released += entry.size;
+        }
+        bytes.addAndGet(-released);
+        int drained = scratch.size();
+        scratch.clear();
+        return drained;
+    }
+
+    @Override
+    public int size() {
+        return queue.size();
+    }
+
+    @Override
+    public long bytes() {
+        return bytes.get();
+    }
+
+    private static final class Entry<E> {
+        final E event;
+        final int size;
+
+        Entry(E event, int size) {
+            this.event = event;
+            this.size = size;
+        }
+    }
+}

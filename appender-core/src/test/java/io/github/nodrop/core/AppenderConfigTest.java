@@ -1,0 +1,121 @@
+package io.github.nodrop.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AppenderConfigTest {
+
+    static AppenderConfig.Builder valid() {
+        return AppenderConfig.builder("KAFKA")
+                .bootstrapServers("127.0.0.1:9092")
+                .topic("app-logs");
+    }
+
+    static java.util.List<String> problems(AppenderConfig.Builder builder) {
+        try {
+            builder.build();
+            return java.util.List.of();
+        } catch (AppenderConfig.InvalidConfigException e) {
+            return e.problems();
+        }
+    }
+
+    @Test
+    void defaultsAreSensible() {
+        AppenderConfig config = valid().build();
+        assertThat(config.bufferSize()).isEqualTo(8192);
+        assertThat(config.maxFallbackFileSize()).isEqualTo(64L << 20);
+        assertThat(config.maxFallbackTotalSize()).isEqualTo(1L << 30);
+        assertThat(config.replayFallback()).isTrue();
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.fallbackDir().toString()).isEqualTo("logs/kafka-fallback");
+        assertThat(config.producerConfig()).containsEntry("bootstrap.servers", "127.0.0.1:9092");
+    }
+
+    @Test
+    void textSettingsAreParsed() {
+        AppenderConfig config = valid().maxFallbackFileSize("8MB")
+                .maxFallbackTotalSize("2 GB")
+                .shutdownTimeout("30 seconds")
+                .bufferBytes("512kb")
+                .build();
+        assertThat(config.maxFallbackFileSize()).isEqualTo(8L << 20);
+        assertThat(config.maxFallbackTotalSize()).isEqualTo(2L << 30);
+        assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.bufferBytes()).isEqualTo(512L << 10);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceNamingTheAppenderAndTheSetting() {
+        assertThat(problems(AppenderConfig.builder("KAFKA")
+                        .maxFallbackFileSize("lots")
+                        .shutdownTimeout("soon")))
+                .anyMatch(p -> p.equals("appender 'KAFKA': topic is required"))
+                .anyMatch(p -> p.startsWith("appender 'KAFKA': bootstrapServers is required"))
+                .anyMatch(p -> p.contains("maxFallbackFileSize 'lots' is not a size"))
+                .anyMatch(p -> p.contains("shutdownTimeout 'soon' is not a duration"));
+    }
+
+    @Test
+    void anUnknownProducerPropertyIsAnErrorWithASuggestion() {
+        assertThat(problems(valid().producerProperty("compresion.type=lz4")))
+                .containsExactly("appender 'KAFKA': producerConfig compresion.type is not a Kafka producer setting"
+                        + " (did you mean compression.type?)");
+    }
+
+    @Test
+    void anInvalidProducerValueIsNamedButSecretsAreHidden() {
+        assertThat(problems(valid().producerProperty("acks=sometimes")))
+                .singleElement()
+                .asString()
+                .contains("producerConfig acks has an invalid value 'sometimes'");
+        assertThat(valid().producerProperty("ssl.key.password", "hunter2")
+                        .build()
+                        .toString())
+                .doesNotContain("hunter2")
+                .contains("[hidden]");
+    }
+
+    @Test
+    void serializersCannotBeOverridden() {
+        assertThat(problems(valid().producerProperty("value.serializer=org.example.Foo")))
+                .singleElement()
+                .asString()
+                .contains("value.serializer cannot be set");
+    }
+
+    @Test
+    void bootstrapServersMayComeFromProducerConfigAsInOtherAppenders() {
+        AppenderConfig config = AppenderConfig.builder("KAFKA")
+                .topic("logs")
+                .producerProperty("bootstrap.servers=10.1.1.1:9092")
+                .build();
+        assertThat(config.producerConfig()).containsEntry("bootstrap.servers", "10.1.1.1:9092");
+        assertThat(problems(valid().producerProperty("bootstrap.servers=other:9092")))
+                .singleElement()
+                .asString()
+                .contains("differs from producerConfig bootstrap.servers");
+    }
+
+    @Test
+    void badTopicsAndBoundsAreRejected() {
+        assertThat(problems(valid().topic("has space")
+                        .bufferSize(0)
+                        .partition(-1)
+                        .maxFallbackFileSize("1GB")
+                        .maxFallbackTotalSize("10MB")))
+                .hasSize(4)
+                .anyMatch(p -> p.contains("topic 'has space' is not a legal Kafka topic name"))
+                .anyMatch(p -> p.contains("bufferSize '0' must be at least 1"))
+                .anyMatch(p -> p.contains("partition '-1'"))
+                .anyMatch(p -> p.contains("maxFallbackTotalSize"));
+    }
+
+    @Test
+    void producerDefaultsCanBeOverridden() {
+        assertThat(valid().producerProperty("max.block.ms=500").build().producerConfig())
+                .containsEntry("max.block.ms", "500");
+    }
+}

@@ -1,0 +1,280 @@
+package io.github.nodrop.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeliveryEngineTest {
+
+    @TempDir
+    Path dir;
+
+    final RecordingStatus status = new RecordingStatus();
+    final List<String> spooledEvents = new CopyOnWriteArrayList<>();
+    final List<String> droppedEvents = new CopyOnWriteArrayList<>();
+    DeliveryEngine<String> engine;
+
+    @AfterEach
+    void stopEngine() {
+        if (engine != null) {
+            engine.stop();
+        }
+    }
+
+    AppenderConfig.Builder config() {
+        return AppenderConfig.builder("test")
+                .bootstrapServers("127.0.0.1:9")
+                .topic("logs")
+                .fallbackDir(dir.toString())
+                .retryInterval(Duration.ofMillis(50))
+                .shutdownTimeout(Duration.ofSeconds(5));
+    }
+
+    DeliveryEngine<String> start(AppenderConfig config, ProducerFactory factory) {
+        engine = new DeliveryEngine<>(config, new StringCodec(), factory, status, new UndeliveredListener<>() {
+            @Override
+            public void spooled(String event, SpoolReason reason) {
+                spooledEvents.add(event);
+            }
+
+            @Override
+            public void dropped(String event, DropReason reason) {
+                droppedEvents.add(event);
+            }
+        });
+        engine.start();
+        return engine;
+    }
+
+    static MockProducer<byte[], byte[]> mock(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static List<String> values(MockProducer<byte[], byte[]> producer) {
+        return producer.history().stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void acknowledgedEventsAreCountedAndNothingIsSpooled() {
+        MockProducer<byte[], byte[]> producer = mock(true);
+        start(config().build(), c -> producer);
+        for (int i = 0; i < 1000; i++) {
+            engine.submit("event-" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 1000);
+        assertThat(values(producer)).hasSize(1000).contains("event-0", "event-999");
+        assertThat(producer.history().get(0).topic()).isEqualTo("logs");
+        assertThat(engine.metrics().getSpooled()).isZero();
+        assertThat(engine.metrics().getAccepted()).isEqualTo(1000);
+    }
+
+    @Test
+    void theProducerGetsNodropsDefaultsAndTheUsersSettings() {
+        MockProducer<byte[], byte[]> producer = mock(true);
+        List<java.util.Map<String, Object>> seen = new CopyOnWriteArrayList<>();
+        start(config().producerProperty("compression.type=lz4").build(), c -> {
+            seen.add(c);
+            return producer;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertThat(seen.get(0))
+                .containsEntry("compression.type", "lz4")
+                .containsEntry("max.block.ms", "2000")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9")
+                .containsEntry("client.id", "nodrop-test");
+    }
+
+    @Test
+    void aFailedSendIsSpooledAndKafkaIsMarkedUnavailable() throws Exception {
+        MockProducer<byte[], byte[]> producer = mock(false);
+        producer.partitionsForException = new TimeoutException("metadata unavailable"); // probes fail
+        start(config().build(), c -> producer);
+        engine.submit("first");
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        producer.errorNext(new TimeoutException("broker gone"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooledFailed() == 1);
+        assertThat(spooledEvents).containsExactly("first");
+        assertThat(engine.metrics().isKafkaAvailable()).isFalse();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status.warnings.stream().anyMatch(w -> w.contains("Kafka is unavailable")));
+        assertThat(status.warnings).anyMatch(w -> w.contains("broker gone") && w.contains("appender 'test'"));
+        // while Kafka is unavailable, new events go straight to the spool
+        engine.submit("second");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooledFailed() == 2);
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void spooledEventsAreReplayedWhenKafkaIsBack() throws Exception {
+        MockProducer<byte[], byte[]> producer = mock(false);
+        start(config().build(), c -> producer);
+        engine.submit("lost-then-found");
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        producer.errorNext(new TimeoutException("broker gone"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooledFailed() == 1);
+
+        // the replay thread probes Kafka, resends the spool, and deletes the file once acknowledged
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 2);
+        producer.completeNext();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getReplayed() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().isKafkaAvailable());
+        assertThat(values(producer)).containsExactly("lost-then-found", "lost-then-found");
+        await().atMost(Duration.ofSeconds(10)).until(() -> SpoolDump.files(dir).isEmpty());
+        assertThat(status.infos).anyMatch(i -> i.contains("Kafka is available again"));
+    }
+
+    @Test
+    void aRecordKafkaRefusesForGoodIsDroppedWithItsReason() {
+        MockProducer<byte[], byte[]> producer = mock(false);
+        start(config().build(), c -> producer);
+        engine.submit("huge");
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        producer.errorNext(new RecordTooLargeException("too large"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedRejected() == 1);
+        assertThat(droppedEvents).containsExactly("huge");
+        assertThat(engine.metrics().isKafkaAvailable()).isTrue();
+        assertThat(status.warnings).anyMatch(w -> w.contains("refuses the record") && w.contains("too large"));
+    }
+
+    @Test
+    void whenTheBufferIsFullTheOverflowIsSpooledOnTheCallersThreadWithoutBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        MockProducer<byte[], byte[]> producer = mock(true);
+        start(config().bufferSize(10).build(), c -> {
+            awaitLatch(release); // the sender is stuck before its first drain
+            return producer;
+        });
+        for (int i = 0; i < 25; i++) {
+            engine.submit("e" + i);
+        }
+        assertThat(engine.metrics().getSpooledOverflow()).isEqualTo(15);
+        assertThat(spooledEvents).hasSize(15).contains("e10", "e24");
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 10);
+        // the overflow reaches Kafka through replay
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getReplayed() == 15);
+        assertThat(values(producer)).hasSize(25);
+    }
+
+    @Test
+    void anEncoderFailureIsCountedAsADropAndReportedOnce() {
+        MockProducer<byte[], byte[]> producer = mock(true);
+        start(config().build(), c -> producer);
+        engine.submit("boom");
+        engine.submit("boom");
+        engine.submit("fine");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedEncodeError() == 2);
+        assertThat(status.warnings.stream().filter(w -> w.contains("encoder failed")))
+                .hasSize(1);
+    }
+
+    @Test
+    void whenTheProducerCannotBeCreatedEventsAreSpooledAndTheErrorNamesTheAppender() {
+        start(config().build(), c -> {
+            throw new org.apache.kafka.common.config.ConfigException("No resolvable bootstrap urls");
+        });
+        engine.submit("a");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooled() == 1);
+        assertThat(status.errors).anyMatch(e -> e.contains("appender 'test'") && e.contains("No resolvable"));
+    }
+
+    @Test
+    void stopDrainsTheBufferToKafkaAndReportsTheCounters() {
+        MockProducer<byte[], byte[]> producer = mock(true);
+        start(config().build(), c -> producer);
+        for (int i = 0; i < 5000; i++) {
+            engine.submit("e" + i);
+        }
+        engine.stop();
+        assertThat(engine.metrics().getAcked() + engine.metrics().getSpooled()).isEqualTo(5000);
+        assertThat(status.infos).anyMatch(i -> i.contains("stopped: accepted=5000"));
+        assertThat(producer.closed()).isTrue();
+    }
+
+    @Test
+    void stopSpoolsWhatKafkaCannotTakeInTime() throws Exception {
+        start(config().shutdownTimeout(Duration.ofMillis(200)).build(), c -> {
+            throw new IllegalStateException("kafka unreachable");
+        });
+        for (int i = 0; i < 100; i++) {
+            engine.submit("e" + i);
+        }
+        engine.stop();
+        assertThat(engine.metrics().getSpooled()).isEqualTo(100);
+        assertThat(SpoolDump.records(dir)).hasSize(100);
+        assertThat(engine.isRunning()).isFalse();
+        engine.stop(); // idempotent
+    }
+
+    @Test
+    void theSpoolCapDropsAndSummarisesInsteadOfFillingTheDisk() {
+        start(config().maxFallbackFileSize(1024).maxFallbackTotalSize(4096).build(), c -> {
+            throw new IllegalStateException("kafka unreachable");
+        });
+        String payload = "x".repeat(500);
+        for (int i = 0; i < 40; i++) {
+            engine.submit(payload);
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> engine.metrics().getSpooled() + engine.metrics().getDropped() == 40);
+        assertThat(engine.metrics().getDroppedSpoolFull()).isPositive();
+        assertThat(engine.metrics().getSpoolBytes()).isLessThanOrEqualTo(4096);
+        assertThat(SpoolDump.totalBytes(dir)).isLessThanOrEqualTo(4096);
+        assertThat(status.warnings.stream().filter(w -> w.contains("maxFallbackTotalSize")))
+                .hasSize(1);
+    }
+
+    @Test
+    void anUnusableFallbackDirFailsStartWithTheSettingsName() throws Exception {
+        Path file = dir.resolve("a-file");
+        java.nio.file.Files.writeString(file, "not a directory");
+        AppenderConfig config =
+                config().fallbackDir(file.resolve("spool").toString()).build();
+        DeliveryEngine<String> broken = new DeliveryEngine<>(config, new StringCodec(), c -> mock(true), status, null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(broken::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("appender 'test'")
+                .hasMessageContaining("fallbackDir");
+    }
+
+    @Test
+    void countersAreExposedOverJmx() throws Exception {
+        MockProducer<byte[], byte[]> producer = mock(true);
+        start(config().build(), c -> producer);
+        engine.submit("one");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 1);
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertThat(server.getAttribute(engine.jmxName(), "Acked")).isEqualTo(1L);
+        assertThat(server.getAttribute(engine.jmxName(), "Accepted")).isEqualTo(1L);
+        javax.management.ObjectName name = engine.jmxName();
+        engine.stop();
+        assertThat(server.isRegistered(name)).isFalse();
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
