@@ -1,0 +1,138 @@
+package io.github.nodrop.log4j2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.nodrop.testkit.EmbeddedKafkaBroker;
+import io.github.nodrop.testkit.KafkaExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Log4j2 appender while the broker goes away and comes back. */
+@ExtendWith(KafkaExtension.class)
+class NodropKafkaAppenderOutageIT {
+
+    /** Long on purpose: if any logging call waited for Kafka metadata, it would wait this long. */
+    static final long MAX_BLOCK_MS = 10_000;
+
+    @TempDir
+    Path dir;
+
+    final String topic = "logs-" + UUID.randomUUID();
+    LoggerContext context;
+
+    @BeforeEach
+    void brokerRunning(EmbeddedKafkaBroker broker) {
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+    }
+
+    @AfterEach
+    void stopContext(EmbeddedKafkaBroker broker) {
+        if (context != null) {
+            context.stop();
+        }
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+    }
+
+    LoggerContext configure(EmbeddedKafkaBroker broker) {
+        String xml = Log4j.kafka(
+                "",
+                "<Property name='max.block.ms'>" + MAX_BLOCK_MS + "</Property>"
+                        + "<Property name='delivery.timeout.ms'>15000</Property>"
+                        + "<Property name='request.timeout.ms'>5000</Property>");
+        context = Log4j.configure(
+                xml, Map.of("bootstrap", broker.bootstrapServers(), "topic", topic, "dir", dir.toString()));
+        return context;
+    }
+
+    @Test
+    void brokerDownAtStartTheAppenderStartsCallersDoNotWaitAndEverythingArrivesLater(EmbeddedKafkaBroker broker) {
+        broker.stop();
+        LoggerContext context = configure(broker);
+        NodropKafkaAppender appender = Log4j.appender(context, "KAFKA");
+        assertThat(appender.isStarted()).isTrue();
+        Logger logger = context.getLogger("app");
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            logger.info("down-{}", i);
+        }
+        // a single call that waited for metadata would have taken max.block.ms by itself
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(MAX_BLOCK_MS);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> appender.getMetrics().getSpooled() == 1000);
+        assertThat(appender.getMetrics().getAcked()).isZero();
+
+        broker.restart();
+        await().atMost(Duration.ofSeconds(90)).until(() -> appender.getMetrics().getReplayed() >= 1000);
+        List<String> values = Log4j.values(broker.consume(topic, 1000, Duration.ofSeconds(60)));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(values).contains("down-" + i);
+        }
+    }
+
+    @Test
+    void brokerStoppedMidRunAndRestartedZeroEventsMissing(EmbeddedKafkaBroker broker) throws Exception {
+        LoggerContext context = configure(broker);
+        NodropKafkaAppender appender = Log4j.appender(context, "KAFKA");
+        Logger logger = context.getLogger("app");
+        int total = 30_000;
+        AtomicInteger logged = new AtomicInteger();
+        AtomicBoolean outageDone = new AtomicBoolean();
+        Thread producerThread = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                logger.info("seq-{}", i);
+                logged.incrementAndGet();
+                if (i % 1000 == 999 && !outageDone.get()) {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        });
+        producerThread.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> appender.getMetrics().getAcked() > 2000);
+        broker.stop();
+        int loggedAtStop = logged.get();
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> logged.get() > loggedAtStop + 3000
+                        && appender.getMetrics().getSpooled() > 0);
+        broker.restart();
+        outageDone.set(true);
+        producerThread.join(TimeUnit.SECONDS.toMillis(120));
+        assertThat(logged.get()).isEqualTo(total);
+
+        Map<String, Integer> seen = new HashMap<>();
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            seen.clear();
+            for (String value : Log4j.values(broker.consume(topic, total, Duration.ofSeconds(5)))) {
+                seen.merge(value, 1, Integer::sum);
+            }
+            return seen.size() == total;
+        });
+        for (int i = 0; i < total; i++) {
+            assertThat(seen).containsKey("seq-" + i);
+        }
+        assertThat(appender.getMetrics().getDropped()).isZero();
+    }
+}
