@@ -144,4 +144,36 @@ class ChildJvmIT {
         assertThat(delivered).hasSize(500).allMatch(v -> v.startsWith("trace-"));
         assertThat(SpoolDump.records(spool)).isEmpty();
     }
+
+    @Test
+    void configuredFromSpringBootsLogbackSpringXml(EmbeddedKafkaBroker broker) throws Exception {
+        Path config = work.resolve("logback-spring.xml");
+        Files.writeString(
+                config,
+                "<configuration>"
+                        + "<springProperty name='KAFKA' source='kafka.bootstrap'/>"
+                        + "<springProfile name='prod'>"
+                        + "<appender name='KAFKA' class='io.github.nodrop.logback.KafkaAppender'>"
+                        + "<bootstrapServers>${KAFKA}</bootstrapServers><topic>" + topic + "</topic>"
+                        + "<encoder><pattern>%msg</pattern></encoder><fallbackDir>" + spool + "</fallbackDir>"
+                        + "</appender>"
+                        + "<root level='INFO'><appender-ref ref='KAFKA'/></root>"
+                        + "</springProfile></configuration>");
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dconfig.file=" + config,
+                        "-Dkafka.bootstrap=" + broker.bootstrapServers(),
+                        SpringBootChildApp.class.getName(),
+                        "300")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("spring.out").toFile())
+                .start();
+        awaitExit(child);
+        List<String> delivered = Logback.values(broker.consume(topic, 300, Duration.ofSeconds(60)));
+        assertThat(delivered).hasSize(300).contains("spring-0", "spring-299");
+    }
 }
