@@ -30,7 +30,8 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM on
  * 127.0.0.1.
  *
- * <p>Each instance owns two free ports (client and controller listener) and a temporary directory.
+ * <p>Each instance owns three free ports (client, internal and controller listeners) and a temporary
+ * directory. The client listener is plaintext unless a {@link BrokerSecurity} says otherwise.
  * {@link #stop()} takes the broker away; {@link #restart()} brings it back on the same ports with the
  * same data, so clients keep their bootstrap address across an outage. {@link #close()} stops the
  * broker and deletes the directory. Instances are independent: several may run in one JVM.
@@ -45,11 +46,14 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     private final Path directory;
     private final int brokerPort;
     private final int controllerPort;
+    private final int internalPort;
     private final Map<String, String> overrides;
+    private final BrokerSecurity security;
     private KafkaRaftServer server;
     private boolean formatted;
 
-    private EmbeddedKafkaBroker(Map<String, String> overrides) {
+    private EmbeddedKafkaBroker(BrokerSecurity security, Map<String, String> overrides) {
+        this.security = security;
         this.overrides = Map.copyOf(overrides);
         try {
             this.directory = Files.createTempDirectory("nodrop-kafka-");
@@ -62,6 +66,11 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
             port = freePort();
         }
         this.controllerPort = port;
+        int internal = freePort();
+        while (internal == brokerPort || internal == controllerPort) {
+            internal = freePort();
+        }
+        this.internalPort = internal;
     }
 
     /** Starts a broker with default settings and waits until it serves clients. */
@@ -71,7 +80,17 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
 
     /** Starts a broker with these server properties on top of the defaults, and waits until it serves clients. */
     public static EmbeddedKafkaBroker start(Map<String, String> serverProperties) {
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(serverProperties);
+        return start(BrokerSecurity.plaintext(), serverProperties);
+    }
+
+    /** Starts a broker whose client listener is secured as given, and waits until it serves clients. */
+    public static EmbeddedKafkaBroker start(BrokerSecurity security) {
+        return start(security, Map.of());
+    }
+
+    /** Starts a secured broker with these server properties on top of the defaults. */
+    public static EmbeddedKafkaBroker start(BrokerSecurity security, Map<String, String> serverProperties) {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(security, serverProperties);
         try {
             broker.startServer();
             return broker;
@@ -84,6 +103,19 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     @Override
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** How clients must connect. */
+    public BrokerSecurity security() {
+        return security;
+    }
+
+    /** Client properties with this broker's address and, when secured, the right credentials. */
+    @Override
+    public Properties clientProperties() {
+        Properties props = KafkaCluster.super.clientProperties();
+        props.putAll(security.clientProperties());
+        return props;
     }
 
     /** The port clients connect to. */
@@ -157,12 +189,20 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        // clients use CLIENT (secured as asked); the broker talks to itself over plaintext INTERNAL
         props.put(
-                "listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+                "listeners",
+                "CLIENT://" + HOST + ":" + brokerPort + ",INTERNAL://" + HOST + ":" + internalPort + ",CONTROLLER://"
+                        + HOST + ":" + controllerPort);
+        props.put(
+                "advertised.listeners",
+                "CLIENT://" + HOST + ":" + brokerPort + ",INTERNAL://" + HOST + ":" + internalPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "INTERNAL");
+        props.put(
+                "listener.security.protocol.map",
+                "CLIENT:" + security.protocol() + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.putAll(security.serverProperties("client", directory));
         props.put("log.dirs", directory.resolve("data").toString());
         props.put("num.partitions", "1");
         props.put("default.replication.factor", "1");
@@ -200,8 +240,10 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exit;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exit = StorageTool.execute(
-                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, print);
+            java.util.List<String> args = new java.util.ArrayList<>(
+                    java.util.List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+            args.addAll(security.formatArguments());
+            exit = StorageTool.execute(args.toArray(new String[0]), print);
         }
         if (exit != 0) {
             throw new IllegalStateException(
@@ -210,8 +252,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
     }
 
     private void awaitReady(long deadline) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Properties props = clientProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         try (Admin admin = Admin.create(props)) {
@@ -237,7 +278,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
 
     /** After a stop the old sockets may linger for a moment; a restart must get the same ports back. */
     private void awaitPortsFree(long deadline) {
-        for (int port : new int[] {brokerPort, controllerPort}) {
+        for (int port : new int[] {brokerPort, controllerPort, internalPort}) {
             while (!canBind(port)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("port " + port + " on " + HOST + " is taken by another process");
@@ -279,6 +320,6 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
 
     @Override
     public String toString() {
-        return "embedded Kafka at " + bootstrapServers() + " (" + directory + ")";
+        return "embedded Kafka at " + bootstrapServers() + " (" + security + ", " + directory + ")";
     }
 }
