@@ -348,12 +348,29 @@ public final class DeliveryEngine<E> {
 
     private void reportOutage() {
         Exception cause = unreportedOutage.getAndSet(null);
-        if (cause != null) {
-            status.warn(
-                    prefix + "Kafka is unavailable (" + cause + "); spooling events to " + spool.directory()
-                            + (config.replayFallback() ? " and replaying them when it is back" : ""),
-                    null);
+        if (cause == null) {
+            return;
         }
+        String spooling = "spooling events to " + spool.directory()
+                + (config.replayFallback() ? " and replaying them when it is back" : "");
+        if (isSecurityFailure(cause)) {
+            status.error(
+                    prefix + "Kafka refuses this appender's credentials or certificate (" + cause.getMessage() + "); "
+                            + spooling + ". Fix the security settings in producerConfig and restart.",
+                    null);
+        } else {
+            status.warn(prefix + "Kafka is unavailable (" + cause + "); " + spooling, null);
+        }
+    }
+
+    static boolean isSecurityFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean refusedForGood(Exception e) {

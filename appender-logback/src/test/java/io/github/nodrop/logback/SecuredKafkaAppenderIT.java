@@ -1,0 +1,108 @@
+package io.github.nodrop.logback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.status.Status;
+import io.github.nodrop.testkit.BrokerSecurity;
+import io.github.nodrop.testkit.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The appender against brokers that require SASL (PLAIN, SCRAM-SHA-512) or SSL. */
+class SecuredKafkaAppenderIT {
+
+    static final String SECRET = "s3cr3t-for-alice";
+
+    @TempDir
+    Path dir;
+
+    static BrokerSecurity security(BrokerSecurity.Kind kind) {
+        switch (kind) {
+            case SASL_PLAIN:
+                return BrokerSecurity.saslPlain("alice", SECRET);
+            case SASL_SCRAM:
+                return BrokerSecurity.saslScram("alice", SECRET);
+            default:
+                return BrokerSecurity.ssl();
+        }
+    }
+
+    static String producerConfig(Map<String, String> properties) {
+        return properties.entrySet().stream()
+                .map(e -> "<producerConfig>" + e.getKey() + "=" + e.getValue().replace("\"", "&quot;")
+                        + "</producerConfig>")
+                .collect(Collectors.joining());
+    }
+
+    LoggerContext start(EmbeddedKafkaBroker broker, String topic, Map<String, String> security) {
+        return Logback.configure(
+                Xml.kafka(producerConfig(security)),
+                Map.of("bootstrap", broker.bootstrapServers(), "topic", topic, "dir", dir.toString()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = BrokerSecurity.Kind.class,
+            names = {"SASL_PLAIN", "SASL_SCRAM", "SSL"})
+    void deliversWithCredentialsAndSpoolsWithWrongOnesUntilFixed(BrokerSecurity.Kind kind) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(security(kind))) {
+            BrokerSecurity security = broker.security();
+            String topic = "secured-" + UUID.randomUUID();
+
+            LoggerContext good = start(broker, topic, security.clientProperties());
+            Logger logger = good.getLogger("app");
+            for (int i = 0; i < 100; i++) {
+                logger.info("ok-{}", i);
+            }
+            good.stop();
+            assertThat(Logback.values(broker.consume(topic, 100, Duration.ofSeconds(60))))
+                    .hasSize(100);
+
+            Map<String, String> wrong = new HashMap<>(security.clientProperties("wrong-" + SECRET));
+            if (kind == BrokerSecurity.Kind.SSL) {
+                wrong = new HashMap<>(security.clientProperties());
+                wrong.put(
+                        "ssl.truststore.location",
+                        security.untrustedTrustStore().toString());
+            }
+            LoggerContext bad = start(broker, topic, wrong);
+            KafkaAppender appender = Logback.appender(bad, "KAFKA");
+            Logger badLogger = bad.getLogger("app");
+            for (int i = 0; i < 50; i++) {
+                badLogger.info("refused-{}", i);
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> appender.getMetrics().getSpooled() == 50);
+            List<String> errors = Logback.errors(bad);
+            assertThat(errors)
+                    .filteredOn(e -> e.contains("credentials or certificate"))
+                    .hasSize(1)
+                    .allMatch(e -> e.startsWith("appender 'KAFKA': "));
+            bad.stop();
+            assertThat(Logback.statusMessages(bad, Status.INFO))
+                    .noneMatch(m -> m.contains(SECRET) || m.contains(security.password()));
+
+            // fixed configuration, restarted application: the spooled events are replayed
+            LoggerContext fixed = start(broker, topic, security.clientProperties());
+            KafkaAppender replaying = Logback.appender(fixed, "KAFKA");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> replaying.getMetrics().getReplayed() == 50);
+            fixed.stop();
+            List<String> values = Logback.values(broker.consume(topic, 150, Duration.ofSeconds(60)));
+            for (int i = 0; i < 50; i++) {
+                assertThat(values).contains("refused-" + i);
+            }
+        }
+    }
+}
