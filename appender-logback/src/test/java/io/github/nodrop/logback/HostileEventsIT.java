@@ -62,10 +62,13 @@ class HostileEventsIT {
     }
 
     static Throwable deepStack(int depth) {
-        if (depth == 0) {
-            return new IllegalStateException("10,000 frames down");
+        IllegalStateException error = new IllegalStateException(depth + " frames down");
+        StackTraceElement[] frames = new StackTraceElement[depth];
+        for (int i = 0; i < depth; i++) {
+            frames[i] = new StackTraceElement("com.example.Recursive", "descend", "Recursive.java", i + 1);
         }
-        return deepStack(depth - 1);
+        error.setStackTrace(frames);
+        return error;
     }
 
     @Test
