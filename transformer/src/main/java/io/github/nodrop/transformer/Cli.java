@@ -1,0 +1,287 @@
+package io.github.nodrop.transformer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: {@code java -jar nodrop-transformer-<version>-all.jar --bootstrap-servers ... --input
+ * ... --output ...}. Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 2 for bad arguments or
+ * configuration, 1 when the transformer stops on an error it cannot get past.
+ */
+@Command(
+        name = "nodrop-transformer",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Consumes JSON log events, adds \"hash\" (the lowercase hex MD5 of each record's original value bytes)"
+                    + " and produces them to another topic. Records that are not JSON objects go to the dead-letter"
+                    + " topic. Stops cleanly on SIGINT/SIGTERM after draining and committing.",
+            ""
+        })
+public final class Cli implements Callable<Integer> {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka to read from and write to (required).")
+    String bootstrapServers;
+
+    @Option(names = "--input", paramLabel = "TOPIC", description = "Topic of log events to read (required).")
+    String input;
+
+    @Option(names = "--output", paramLabel = "TOPIC", description = "Topic the enriched events go to (required).")
+    String output;
+
+    @Option(
+            names = "--group-id",
+            paramLabel = "ID",
+            description =
+                    "Consumer group; run more instances with the same id to scale out. Default: ${DEFAULT-VALUE}.",
+            defaultValue = TransformerConfig.DEFAULT_GROUP_ID)
+    String groupId;
+
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            description = "serial, pipeline or worker. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "pipeline")
+    String mode;
+
+    @Option(
+            names = "--workers",
+            paramLabel = "N",
+            description = "Worker threads in worker mode. Default: the number of cores, at least 2.")
+    Integer workers;
+
+    @Option(names = "--dlq", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.")
+    String dlq;
+
+    @Option(
+            names = "--guarantee",
+            paramLabel = "G",
+            description = "at-least-once or exactly-once. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "at-least-once")
+    String guarantee;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "A properties file with the same settings (bootstrap.servers, input, output, group.id, mode, workers, dlq, guarantee, stats.interval, key.by.hash) and consumer.* / producer.* client properties. Flags win over the file.")
+    Path config;
+
+    @Option(
+            names = "--consumer-property",
+            paramLabel = "K=V",
+            description = "A Kafka consumer setting (SASL, SSL, ...); repeatable.")
+    List<String> consumerProperties = new ArrayList<>();
+
+    @Option(
+            names = "--producer-property",
+            paramLabel = "K=V",
+            description = "A Kafka producer setting (SASL, SSL, ...); repeatable.")
+    List<String> producerProperties = new ArrayList<>();
+
+    @Option(
+            names = "--stats-interval",
+            paramLabel = "DURATION",
+            description =
+                    "How often to print a status line (e.g. 5s, 500ms, 1m; 0 for never). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "5s")
+    String statsInterval;
+
+    @Option(
+            names = "--key-by-hash",
+            description =
+                    "Set each output record's key to its hash (for de-duplication and compaction). Default: keep the input key.")
+    boolean keyByHash;
+
+    private final PrintStream err;
+
+    Cli(PrintStream err) {
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine commandLine = new CommandLine(new Cli(err));
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setErr(new java.io.PrintWriter(err, true));
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            err.println("nodrop-transformer: " + e.getMessage());
+            return e instanceof IllegalArgumentException ? BAD_CONFIG : FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        TransformerConfig settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            err.println("nodrop-transformer: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+        Transformer transformer = new Transformer(settings, err);
+        Thread hook = new Thread(
+                () -> {
+                    transformer.close();
+                    // a signal makes the JVM exit with 128+signal; a clean drain is a clean exit
+                    Runtime.getRuntime().halt(transformer.failure() == null ? OK : FAILED);
+                },
+                "nodrop-transformer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err.println("nodrop-transformer: starting: " + settings);
+        try {
+            transformer.run();
+            return OK;
+        } catch (RuntimeException e) {
+            err.println("nodrop-transformer: stopped: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** Flags over the properties file over the defaults. */
+    TransformerConfig settings() {
+        Properties file = new Properties();
+        if (config != null) {
+            try (InputStream in = Files.newInputStream(config)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--config '" + config + "' cannot be read: " + e.getMessage());
+            }
+        }
+        TransformerConfig.Builder builder = TransformerConfig.builder()
+                .bootstrapServers(pick(bootstrapServers, file, "bootstrap.servers"))
+                .input(pick(input, file, "input"))
+                .output(pick(output, file, "output"))
+                .groupId(pickDefaulted(groupId, TransformerConfig.DEFAULT_GROUP_ID, file, "group.id"))
+                .dlq(pick(dlq, file, "dlq"))
+                .keyByHash(keyByHash || Boolean.parseBoolean(file.getProperty("key.by.hash", "false")));
+        List<String> problems = new ArrayList<>();
+        try {
+            builder.mode(Mode.parse(pickDefaulted(mode, "pipeline", file, "mode")));
+        } catch (IllegalArgumentException e) {
+            problems.add("--" + e.getMessage());
+        }
+        try {
+            builder.guarantee(Guarantee.parse(pickDefaulted(guarantee, "at-least-once", file, "guarantee")));
+        } catch (IllegalArgumentException e) {
+            problems.add("--" + e.getMessage());
+        }
+        String workerText = workers != null ? workers.toString() : file.getProperty("workers");
+        if (workerText != null) {
+            try {
+                builder.workers(Integer.parseInt(workerText.trim()));
+            } catch (NumberFormatException e) {
+                problems.add("--workers '" + workerText + "' is not a number");
+            }
+        }
+        try {
+            builder.statsInterval(duration(pickDefaulted(statsInterval, "5s", file, "stats.interval")));
+        } catch (IllegalArgumentException e) {
+            problems.add("--stats-interval " + e.getMessage());
+        }
+        for (String name : file.stringPropertyNames()) {
+            if (name.startsWith("consumer.")) {
+                builder.consumerProperty(name.substring("consumer.".length()), file.getProperty(name));
+            } else if (name.startsWith("producer.")) {
+                builder.producerProperty(name.substring("producer.".length()), file.getProperty(name));
+            }
+        }
+        keyValues("--consumer-property", consumerProperties, problems, builder::consumerProperty);
+        keyValues("--producer-property", producerProperties, problems, builder::producerProperty);
+        try {
+            TransformerConfig built = builder.build();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            return built;
+        } catch (TransformerConfig.InvalidConfigException e) {
+            problems.add(e.getMessage());
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private static void keyValues(
+            String flag,
+            List<String> entries,
+            List<String> problems,
+            java.util.function.BiConsumer<String, Object> target) {
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                problems.add(flag + " '" + entry + "' is not of the form name=value");
+            } else {
+                target.accept(
+                        entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
+    }
+
+    private String pick(String flag, Properties file, String key) {
+        return flag != null ? flag : file.getProperty(key);
+    }
+
+    /** Picocli fills defaults, so a flag equal to its default loses to the file. */
+    private String pickDefaulted(String flag, String defaultValue, Properties file, String key) {
+        if (flag != null && !flag.equals(defaultValue)) {
+            return flag;
+        }
+        return file.getProperty(key, defaultValue);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    static Duration duration(String text) {
+        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 5s, 500ms, 1m)");
+        }
+        long number = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        switch (unit) {
+            case "ms":
+                return Duration.ofMillis(number);
+            case "m":
+                return Duration.ofMinutes(number);
+            case "h":
+                return Duration.ofHours(number);
+            default:
+                return Duration.ofSeconds(number);
+        }
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"nodrop-transformer " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.nodrop.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return Cli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpDocumentsEveryFlagWithItsDefault() {
+        assertThat(run("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertThat(help)
+                .contains("--bootstrap-servers", "--input", "--output", "--group-id", "--mode", "--workers", "--dlq")
+                .contains("--guarantee", "--config", "--consumer-property", "--producer-property")
+                .contains("--stats-interval", "--key-by-hash", "--version")
+                .contains("Default: nodrop-transformer", "Default: pipeline", "Default: at-least-once", "Default: 5s");
+    }
+
+    @Test
+    void missingSettingsAreNamedAndExitWithTwo() {
+        assertThat(run("--input", "logs")).isEqualTo(2);
+        assertThat(err()).contains("--bootstrap-servers is required", "--output is required");
+    }
+
+    @Test
+    void badValuesAreNamedAndExitWithTwo() {
+        assertThat(run(
+                        "--bootstrap-servers",
+                        "127.0.0.1:9",
+                        "--input",
+                        "a",
+                        "--output",
+                        "b",
+                        "--mode",
+                        "turbo",
+                        "--producer-property",
+                        "linger",
+                        "--consumer-property",
+                        "fetch.min.bites=1"))
+                .isEqualTo(2);
+        assertThat(err())
+                .contains("mode 'turbo' is not one of serial, pipeline, worker")
+                .contains("--producer-property 'linger' is not of the form name=value")
+                .contains("--consumer-property fetch.min.bites is not a Kafka consumer setting");
+    }
+
+    @Test
+    void anUnknownFlagExitsWithTwo() {
+        assertThat(run("--frobnicate")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreadableConfigFileIsNamed() {
+        assertThat(run("--config", dir.resolve("missing.properties").toString()))
+                .isEqualTo(2);
+        assertThat(err()).contains("--config").contains("missing.properties");
+    }
+
+    @Test
+    void aPropertiesFileGivesTheSameSettingsAndFlagsWin() throws Exception {
+        Path file = dir.resolve("transformer.properties");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:9\ninput=logs\noutput=enriched\nmode=worker\nworkers=3\n"
+                        + "stats.interval=10s\nproducer.compression.type=lz4\nconsumer.sasl.jaas.config=secret-stuff\n");
+        Cli cli = new Cli(System.err);
+        picocli.CommandLine command = new picocli.CommandLine(cli);
+        command.parseArgs("--config", file.toString(), "--output", "from-flag");
+        TransformerConfig config = cli.settings();
+        assertThat(config.output).isEqualTo("from-flag");
+        assertThat(config.input).isEqualTo("logs");
+        assertThat(config.mode).isEqualTo(Mode.WORKER);
+        assertThat(config.workers).isEqualTo(3);
+        assertThat(config.statsInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.dlq).isEqualTo("logs.dlq");
+        assertThat(config.producerProperties).containsEntry("compression.type", "lz4");
+        assertThat(config.toString()).doesNotContain("secret-stuff").contains("[hidden]");
+    }
+
+    @Test
+    void durations() {
+        assertThat(Cli.duration("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Cli.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Cli.duration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Cli.duration("0")).isEqualTo(Duration.ZERO);
+    }
+}
