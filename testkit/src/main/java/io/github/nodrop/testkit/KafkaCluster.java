@@ -71,6 +71,21 @@ public interface KafkaCluster extends AutoCloseable {
         return TopicReader.readAtLeast(this, topic, expected, deadline, Map.of());
     }
 
+    /** Like {@link #consume(String, int, Duration)} with extra consumer settings (isolation.level, say). */
+    default java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> consume(
+            String topic, int expected, Duration deadline, Map<String, Object> consumerSettings) {
+        return TopicReader.readAtLeast(this, topic, expected, deadline, consumerSettings);
+    }
+
+    /**
+     * Every record in the topic up to its end as of the call (with {@code isolation.level=read_committed}
+     * in the settings: up to the last stable offset), duplicates included.
+     */
+    default java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> consumeAll(
+            String topic, Duration deadline, Map<String, Object> consumerSettings) {
+        return TopicReader.readAll(this, topic, deadline, consumerSettings);
+    }
+
     @Override
     default void close() {}
 }

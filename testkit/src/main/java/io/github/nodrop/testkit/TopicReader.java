@@ -16,6 +16,42 @@ final class TopicReader {
 
     private TopicReader() {}
 
+    /** Everything in the topic up to its end offsets as of the first assignment (with read_committed: the LSO). */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(
+            KafkaCluster cluster, String topic, Duration deadline, Map<String, Object> overrides) {
+        Properties props = cluster.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "testkit-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putAll(overrides);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long end = System.nanoTime() + deadline.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, deadline)
+                    .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, deadline);
+            while (System.nanoTime() < end) {
+                boolean done = true;
+                for (org.apache.kafka.common.TopicPartition partition : partitions) {
+                    if (consumer.position(partition, deadline) < ends.get(partition)) {
+                        done = false;
+                        break;
+                    }
+                }
+                if (done) {
+                    break;
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     static List<ConsumerRecord<byte[], byte[]>> readAtLeast(
             KafkaCluster cluster, String topic, int expected, Duration deadline, Map<String, Object> overrides) {
         Properties props = cluster.clientProperties();

@@ -1,0 +1,196 @@
+package io.github.nodrop.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.nodrop.testkit.EmbeddedKafkaBroker;
+import io.github.nodrop.testkit.KafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ExtendWith(KafkaExtension.class)
+class TransformerIT {
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final String input = "logs-" + run;
+    final String output = input + "-enriched";
+    final String group = "group-" + run;
+    final List<Transformer> started = new ArrayList<>();
+
+    @BeforeEach
+    void topics(EmbeddedKafkaBroker broker) {
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+        broker.createTopic(input, 4);
+        broker.createTopic(output, 4);
+        broker.createTopic(input + ".dlq", 1);
+    }
+
+    @AfterEach
+    void stop(EmbeddedKafkaBroker broker) {
+        started.forEach(Transformer::close);
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+    }
+
+    Transformer start(EmbeddedKafkaBroker broker, Mode mode, Guarantee guarantee) {
+        Transformer transformer = TransformerConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .input(input)
+                .output(output)
+                .groupId(group)
+                .mode(mode)
+                .workers(3)
+                .guarantee(guarantee)
+                .statsInterval(Duration.ZERO)
+                .create();
+        transformer.start();
+        started.add(transformer);
+        return transformer;
+    }
+
+    static Map<Integer, Integer> countBySeq(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            counts.merge(Records.seq(new String(record.value(), StandardCharsets.UTF_8)), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    long committed(EmbeddedKafkaBroker broker) throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.values().stream()
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void everyRecordIsEnrichedInOrderAndItsOffsetCommitted(Mode mode, EmbeddedKafkaBroker broker) throws Exception {
+        int n = 4000;
+        Records.produce(broker, input, Records.events(0, n), 0);
+        Transformer transformer = start(broker, mode, Guarantee.AT_LEAST_ONCE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> transformer.metrics().getProduced() >= n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(broker) == n);
+
+        List<ConsumerRecord<byte[], byte[]>> records = broker.consume(output, n, Duration.ofSeconds(60));
+        assertThat(records).hasSize(n);
+        Map<String, Integer> lastSeqByKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            assertThat(Records.hashMatches(value)).as(value).isTrue();
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            int seq = Records.seq(value);
+            Integer previous = lastSeqByKey.put(key + "@" + record.partition(), seq);
+            assertThat(previous == null || previous < seq).as("order of " + key).isTrue();
+        }
+        assertThat(countBySeq(records)).hasSize(n);
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicWithTheirOriginAndTheRestFlowOn(EmbeddedKafkaBroker broker)
+            throws Exception {
+        List<byte[]> values = new ArrayList<>(Records.events(0, 100));
+        values.add("not json".getBytes(StandardCharsets.UTF_8));
+        values.add("[1,2,3]".getBytes(StandardCharsets.UTF_8));
+        values.add(new byte[0]);
+        values.add(null);
+        values.add(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'});
+        values.addAll(Records.events(100, 100));
+        Records.produce(broker, input, values, 0);
+        Transformer transformer = start(broker, Mode.PIPELINE, Guarantee.AT_LEAST_ONCE);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> transformer.metrics().getProduced() == 200
+                        && transformer.metrics().getDeadLettered() == 5);
+
+        List<ConsumerRecord<byte[], byte[]>> dead = broker.consume(input + ".dlq", 5, Duration.ofSeconds(60));
+        assertThat(dead).hasSize(5);
+        for (ConsumerRecord<byte[], byte[]> record : dead) {
+            Map<String, String> headers = new HashMap<>();
+            for (Header header : record.headers()) {
+                headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+            assertThat(headers).containsKeys("nodrop.error", "nodrop.source.partition", "nodrop.source.offset");
+            assertThat(headers).containsEntry("nodrop.source.topic", input);
+        }
+        assertThat(dead).anyMatch(r -> r.value() == null);
+        assertThat(dead)
+                .anyMatch(r -> r.value() != null && new String(r.value(), StandardCharsets.UTF_8).equals("not json"));
+        assertThat(countBySeq(broker.consume(output, 200, Duration.ofSeconds(60))))
+                .hasSize(200);
+    }
+
+    @Test
+    void exactlyOnceDeliversEachRecordOnceToReadCommittedConsumers(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 3000;
+        Records.produce(broker, input, Records.events(0, n), 0);
+        Transformer transformer = start(broker, Mode.SERIAL, Guarantee.EXACTLY_ONCE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> transformer.metrics().getProduced() >= n);
+        List<ConsumerRecord<byte[], byte[]>> records = readCommitted(broker, n);
+        assertThat(records).hasSize(n);
+        assertThat(countBySeq(records))
+                .hasSize(n)
+                .allSatisfy((seq, count) -> assertThat(count).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(broker) == n);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafkaBroker broker, int expected) {
+        return broker.consume(output, expected, Duration.ofSeconds(60), Map.of("isolation.level", "read_committed"));
+    }
+
+    @Test
+    void aSecondInstanceJoiningMidRunLosesNothing(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 20_000;
+        Records.produce(broker, input, Records.events(0, n / 2), 0);
+        Transformer first = start(broker, Mode.PIPELINE, Guarantee.AT_LEAST_ONCE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.metrics().getProduced() > 1000);
+        Transformer second = start(broker, Mode.WORKER, Guarantee.AT_LEAST_ONCE);
+        Records.produce(broker, input, Records.events(n / 2, n / 2), n / 2);
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> countBySeq(broker.consumeAll(output, Duration.ofSeconds(30), Map.of()))
+                                .size()
+                        == n);
+        assertThat(first.failure()).isNull();
+        assertThat(second.failure()).isNull();
+    }
+
+    @Test
+    void anOutputOutageIsWaitedOutWithNothingMissingOrCommittedEarly(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 10_000;
+        Records.produce(broker, input, Records.events(0, n / 2), 0);
+        Transformer transformer = start(broker, Mode.PIPELINE, Guarantee.AT_LEAST_ONCE);
+        await().atMost(Duration.ofSeconds(60)).until(() -> transformer.metrics().getProduced() > 100);
+        broker.stop();
+        broker.restart();
+        Records.produce(broker, input, Records.events(n / 2, n / 2), n / 2);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> countBySeq(broker.consumeAll(output, Duration.ofSeconds(30), Map.of()))
+                                .size()
+                        == n);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(broker) == n);
+        assertThat(transformer.failure()).isNull();
+    }
+}

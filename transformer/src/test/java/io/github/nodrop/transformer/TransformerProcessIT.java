@@ -1,0 +1,115 @@
+package io.github.nodrop.transformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.nodrop.testkit.EmbeddedKafkaBroker;
+import io.github.nodrop.testkit.KafkaExtension;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The command line in its own JVM, killed without warning mid-run and started again. */
+@ExtendWith(KafkaExtension.class)
+class TransformerProcessIT {
+
+    @TempDir
+    Path work;
+
+    Process start(
+            EmbeddedKafkaBroker broker, String input, String output, String group, Guarantee guarantee, String name)
+            throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Cli.class.getName(),
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--input",
+                        input,
+                        "--output",
+                        output,
+                        "--group-id",
+                        group,
+                        "--guarantee",
+                        guarantee.toString(),
+                        "--stats-interval",
+                        "1s",
+                        // the killed instance leaves the group after this, not after the default 45 s
+                        "--consumer-property",
+                        "session.timeout.ms=6000")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".out").toFile())
+                .start();
+    }
+
+    static void awaitAll(
+            EmbeddedKafkaBroker broker,
+            String output,
+            int n,
+            Map<String, Object> settings,
+            Map<Integer, Integer> counts) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            counts.clear();
+            List<ConsumerRecord<byte[], byte[]>> records = broker.consumeAll(output, Duration.ofSeconds(30), settings);
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                counts.merge(Records.seq(new String(record.value(), StandardCharsets.UTF_8)), 1, Integer::sum);
+            }
+            return counts.size() == n;
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guarantee.class)
+    void killedMidRunAndStartedAgainNothingIsMissing(Guarantee guarantee, EmbeddedKafkaBroker broker) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String input = "logs-" + run;
+        String output = input + "-enriched";
+        broker.createTopic(input, 4);
+        broker.createTopic(output, 4);
+        int n = 40_000;
+        Records.produce(broker, input, Records.events(0, n), 0);
+
+        Process first = start(broker, input, output, "g-" + run, guarantee, "first");
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> broker.consume(output, 2000, Duration.ofSeconds(2)).size() >= 2000);
+        first.destroyForcibly(); // kill -9: no drain, no commit
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Process second = start(broker, input, output, "g-" + run, guarantee, "second");
+        Map<String, Object> settings =
+                guarantee == Guarantee.EXACTLY_ONCE ? Map.of("isolation.level", "read_committed") : Map.of();
+        Map<Integer, Integer> counts = new HashMap<>();
+        try {
+            awaitAll(broker, output, n, settings, counts);
+        } finally {
+            System.out.println(java.nio.file.Files.readString(work.resolve("first.out")));
+            System.out.println(java.nio.file.Files.readString(work.resolve("second.out")));
+        }
+        second.destroy(); // SIGTERM: a clean shutdown
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as("exit code after SIGTERM").isZero();
+
+        int duplicates = counts.values().stream().mapToInt(c -> c - 1).sum();
+        System.out.printf(
+                "%s: %d records, %d distinct outputs, %d duplicates after kill -9%n",
+                guarantee, n, counts.size(), duplicates);
+        if (guarantee == Guarantee.EXACTLY_ONCE) {
+            assertThat(duplicates).as("read_committed sees each record once").isZero();
+        }
+    }
+}
