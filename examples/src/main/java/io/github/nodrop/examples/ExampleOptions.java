@@ -12,7 +12,7 @@ public final class ExampleOptions {
     public String topic = "app-logs";
     public int events = 20_000;
     public int threads = 4;
-    public int rate = 10_000;
+    public int rate = 4_000;
     public boolean outage = true;
     public String mode = "pipeline";
     public boolean help;

@@ -68,7 +68,7 @@ public final class Workload {
         ExampleOptions options = ExampleOptions.parse(args);
         if (options.help) {
             System.out.println("options: [--bootstrap-servers host:port] [--topic app-logs] [--events 20000]"
-                    + " [--threads 4] [--rate 10000]   (KAFKA_BOOTSTRAP_SERVERS also works; without either,"
+                    + " [--threads 4] [--rate 4000]   (KAFKA_BOOTSTRAP_SERVERS also works; without either,"
                     + " an embedded broker is started)");
             return;
         }
