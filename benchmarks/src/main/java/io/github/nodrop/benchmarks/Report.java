@@ -1,0 +1,213 @@
+package io.github.nodrop.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** Renders the results of one harness run as Markdown: one table per scenario, then nodrop's ratios. */
+final class Report {
+
+    private Report() {}
+
+    /** A column: its heading, how to read it off a result, and which way is better. */
+    private record Metric(
+            String heading, ToDoubleFunction<RunResult> value, boolean higherIsBetter, boolean boundedByCap) {}
+
+    private static final List<Metric> BROKER_UP = List.of(
+            new Metric("caller p50 µs", r -> micros(r.loggedFigure("p50")), false, false),
+            new Metric("caller p99 µs", r -> micros(r.loggedFigure("p99")), false, false),
+            new Metric("caller p99.9 µs", r -> micros(r.loggedFigure("p999")), false, false),
+            new Metric("caller max µs", r -> micros(r.loggedFigure("max")), false, true),
+            new Metric("first call ms", r -> r.loggedFigure("firstCall") / 1e6, false, true),
+            new Metric("delivered events/s", RunResult::deliveredPerSecond, true, false),
+            new Metric("lost", r -> r.lost(), false, false),
+            new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
+            new Metric("peak RSS MB", r -> mb(r.doneFigure("peakRss")), false, false),
+            new Metric("CPU s", r -> r.doneFigure("cpuNanos") / 1e9, false, false));
+
+    private static final List<Metric> BROKER_DOWN = List.of(
+            new Metric("first call ms", r -> r.loggedFigure("firstCall") / 1e6, false, true),
+            new Metric("calls completed", r -> r.completedCalls(), true, false),
+            new Metric("time for those calls s", Report::callSeconds, false, true),
+            new Metric("caller p99.9 µs", r -> micros(r.loggedFigure("p999")), false, false),
+            new Metric("caller max µs", r -> micros(r.loggedFigure("max")), false, true),
+            new Metric("in topic after broker back", r -> r.distinctFinal(), true, false),
+            new Metric("lost", r -> r.lost(), false, false),
+            new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
+            new Metric("peak RSS MB", r -> mb(r.doneFigure("peakRss")), false, false));
+
+    static String scenarioTable(List<RunResult> results) {
+        RunResult first = results.get(0);
+        List<Metric> metrics = first.scenario() == Scenario.BROKER_UP ? BROKER_UP : BROKER_DOWN;
+        StringBuilder md = new StringBuilder();
+        md.append("### ")
+                .append(capitalize(first.scenario().title()))
+                .append(", ")
+                .append(first.threads())
+                .append(first.threads() == 1 ? " logging thread, " : " logging threads, ")
+                .append(String.format(Locale.ROOT, "%,d", first.events()))
+                .append(" events\n\n");
+        md.append("| contender |");
+        metrics.forEach(m -> md.append(' ').append(m.heading()).append(" |"));
+        md.append("\n|---|");
+        metrics.forEach(m -> md.append("---:|"));
+        md.append('\n');
+        for (RunResult result : results) {
+            md.append("| ").append(result.contender().id()).append(" |");
+            for (Metric metric : metrics) {
+                md.append(' ')
+                        .append(bounded(metric, result) ? "≥ " : "")
+                        .append(number(metric.value().applyAsDouble(result)))
+                        .append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        for (RunResult result : results) {
+            md.append("- ")
+                    .append(result.contender().id())
+                    .append(": ")
+                    .append(notes(result))
+                    .append('\n');
+        }
+        RunResult nodrop = results.stream()
+                .filter(r -> r.contender() == Contender.NODROP)
+                .findFirst()
+                .orElse(null);
+        List<RunResult> others = new ArrayList<>(results);
+        others.remove(nodrop);
+        if (nodrop != null && !others.isEmpty()) {
+            md.append("\nnodrop ÷ alternative (↓ lower is better, ↑ higher is better; "
+                    + "below 1 is nodrop ahead on ↓ rows, above 1 on ↑ rows):\n\n");
+            md.append("| metric |");
+            others.forEach(o -> md.append(" ÷ ").append(o.contender().id()).append(" |"));
+            md.append("\n|---|");
+            others.forEach(o -> md.append("---:|"));
+            md.append('\n');
+            for (Metric metric : metrics) {
+                md.append("| ")
+                        .append(metric.heading())
+                        .append(metric.higherIsBetter() ? " ↑" : " ↓")
+                        .append(" |");
+                double mine = metric.value().applyAsDouble(nodrop);
+                for (RunResult other : others) {
+                    String prefix = bounded(metric, other) ? "≤ " : bounded(metric, nodrop) ? "≥ " : "";
+                    md.append(' ')
+                            .append(prefix)
+                            .append(ratio(mine, metric.value().applyAsDouble(other)))
+                            .append(" |");
+                }
+                md.append('\n');
+            }
+        }
+        md.append('\n');
+        return md.toString();
+    }
+
+    /** Whether the figure is only a lower bound: a call was still blocked when the time cap hit. */
+    private static boolean bounded(Metric metric, RunResult result) {
+        return metric.boundedByCap() && result.loggedFigure("stuck") > 0;
+    }
+
+    private static String notes(RunResult r) {
+        List<String> notes = new ArrayList<>();
+        if (r.contender().sink() == Contender.Sink.FILE) {
+            notes.add(String.format(Locale.ROOT, "%,d of %,d events reached the file", r.distinctFinal(), r.events()));
+        } else {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "%,d distinct events in the topic after the contender stopped, %,d calls returned"
+                            + " (%,d in the topic when the delivery wait ended%s)",
+                    r.distinctFinal(),
+                    r.completedCalls(),
+                    r.distinctAtEnd(),
+                    r.complete() ? ", all" : ", no new event for the settle time"));
+        }
+        if (r.duplicates() > 0) {
+            notes.add(String.format(Locale.ROOT, "%,d duplicates", r.duplicates()));
+        }
+        if (r.completedCalls() < r.events()) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "only %,d of %,d calls returned before the time cap; one call had been blocked for %.1f s"
+                            + " when the cap hit (≥ figures are lower bounds)",
+                    r.completedCalls(),
+                    r.events(),
+                    r.loggedFigure("stuck") / 1e9));
+        }
+        if (r.hasDone("before.acked")) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "counters before stop: acked %,d, spooled overflow %,d, spooled failed %,d, replayed %,d,"
+                            + " dropped %,d; at stop: spooled for the next start %,d",
+                    r.doneFigure("before.acked"),
+                    r.doneFigure("before.spooledOverflow"),
+                    r.doneFigure("before.spooledFailed"),
+                    r.doneFigure("before.replayed"),
+                    r.doneFigure("before.dropped"),
+                    r.doneFigure("after.spooledShutdown")));
+        }
+        if (r.fallbackEvents() >= 0) {
+            notes.add(String.format(Locale.ROOT, "%,d events in its fallback file", r.fallbackEvents()));
+        }
+        notes.add(String.format(
+                Locale.ROOT,
+                "calls took %.2f s in all; stop took %d ms; %d GCs, %d ms; live heap after GC peaked at %.1f MB",
+                callSeconds(r),
+                r.doneFigure("stopMillis"),
+                r.doneFigure("gcCount"),
+                r.doneFigure("gcMillis"),
+                mb(r.doneFigure("peakHeapAfterGc"))));
+        if (r.problem() != null) {
+            notes.add("**" + r.problem() + "**");
+        }
+        return String.join("; ", notes);
+    }
+
+    private static double callSeconds(RunResult r) {
+        long start = r.loggedFigure("startNanos");
+        long end = r.loggedFigure("endNanos");
+        return end > start && start > 0 ? (end - start) / 1e9 : 0;
+    }
+
+    static String number(double value) {
+        double abs = Math.abs(value);
+        if (value == Math.rint(value)) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        if (abs >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        if (abs >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    static String ratio(double mine, double theirs) {
+        if (mine == theirs) {
+            return "1.00";
+        }
+        if (theirs == 0) {
+            return "n/a (" + number(mine) + " vs 0)";
+        }
+        double ratio = mine / theirs;
+        if (ratio > 0 && ratio < 0.01) {
+            return String.format(Locale.ROOT, "1/%,.0f", 1 / ratio);
+        }
+        return ratio >= 100 ? String.format(Locale.ROOT, "%,.0f", ratio) : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    private static double micros(long nanos) {
+        return nanos / 1e3;
+    }
+
+    private static double mb(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    private static String capitalize(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}
