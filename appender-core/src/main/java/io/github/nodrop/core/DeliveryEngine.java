@@ -50,6 +50,7 @@ public final class DeliveryEngine<E> {
     public static final String THREAD_PREFIX = "nodrop-";
 
     private static final int BATCH = 512;
+    private static final long SPOOL_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final AppenderConfig config;
     private final EventCodec<E> codec;
@@ -231,6 +232,13 @@ public final class DeliveryEngine<E> {
             spoolFailures();
             for (E event : batch) {
                 deliver(event);
+            }
+            int lost = spool.flush(SPOOL_FLUSH_NANOS);
+            if (lost > 0) {
+                for (int i = 0; i < lost; i++) {
+                    metrics.countDropped(DropReason.SPOOL_ERROR);
+                }
+                drops.dropped(DropReason.SPOOL_ERROR, " in " + spool.directory() + ": " + spool.lastError(), null);
             }
             if (stopping && (buffer.size() == 0 || nanoClock.getAsLong() > senderDeadline)) {
                 spoolFailures();
@@ -425,15 +433,19 @@ public final class DeliveryEngine<E> {
     private void runReplayer() {
         Replayer replay =
                 new Replayer(config, spool, status, prefix, metrics, () -> stopping, this::markUnavailable, nanoClock);
+        boolean busy = false;
         while (!stopping) {
-            synchronized (replayWakeup) {
-                try {
-                    replayWakeup.wait(Math.max(1, config.retryInterval().toMillis()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            if (!busy) {
+                synchronized (replayWakeup) {
+                    try {
+                        replayWakeup.wait(Math.max(1, config.retryInterval().toMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
+            busy = false;
             Producer<byte[], byte[]> p = producer;
             if (stopping || p == null) {
                 continue;
@@ -447,7 +459,8 @@ public final class DeliveryEngine<E> {
                         + (config.replayFallback() ? "; replaying the fallback spool" : ""));
             }
             if (config.replayFallback()) {
-                replay.replayAll(p);
+                // keep going while there is spool to replay; rest only when it is empty
+                busy = replay.replayAll(p) > 0;
             }
         }
     }

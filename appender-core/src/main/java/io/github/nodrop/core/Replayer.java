@@ -80,13 +80,14 @@ final class Replayer {
         return true;
     }
 
-    /** Replays every file this process can claim, until Kafka fails or the engine stops. */
-    void replayAll(Producer<byte[], byte[]> producer) {
+    /** Replays every file this process can claim, until Kafka fails or the engine stops; returns files replayed. */
+    int replayAll(Producer<byte[], byte[]> producer) {
         spool.sealActive();
         List<Path> candidates = spool.candidates();
+        int replayed = 0;
         for (Path path : candidates) {
             if (stopping.getAsBoolean()) {
-                return;
+                return replayed;
             }
             Spool.ClaimedFile file = spool.claim(path);
             if (file == null) {
@@ -94,12 +95,14 @@ final class Replayer {
             }
             try {
                 if (!replay(producer, file)) {
-                    return;
+                    return replayed;
                 }
+                replayed++;
             } finally {
                 file.close();
             }
         }
+        return replayed;
     }
 
     private boolean replay(Producer<byte[], byte[]> producer, Spool.ClaimedFile file) {
