@@ -19,7 +19,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 final class Replayer {
 
-    private static final int MAX_OUTSTANDING = 1024;
+    /** Records sent and not yet acknowledged during replay; Kafka's buffer.memory bounds the bytes. */
+    private static final int MAX_OUTSTANDING = 16_384;
 
     private final AppenderConfig config;
     private final Spool spool;
