@@ -215,7 +215,7 @@ public final class DeliveryEngine<E> {
         List<E> batch = new ArrayList<>(BATCH);
         long nextProducerAttempt = 0;
         while (true) {
-            if (producer == null && !stopping && nanoClock.getAsLong() >= nextProducerAttempt) {
+            if (producer == null && nanoClock.getAsLong() >= nextProducerAttempt) {
                 if (!createProducer()) {
                     nextProducerAttempt =
                             nanoClock.getAsLong() + config.retryInterval().toNanos();
