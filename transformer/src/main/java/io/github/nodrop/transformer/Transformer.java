@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -68,8 +67,11 @@ public final class Transformer implements AutoCloseable {
     private final PrintStream status;
     private final OffsetTracker tracker = new OffsetTracker();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final List<BlockingQueue<Item>> queues = new ArrayList<>();
-    private final BlockingQueue<Item> sendQueue;
+    private final java.util.concurrent.atomic.AtomicInteger queuedRecords =
+            new java.util.concurrent.atomic.AtomicInteger();
+    // batches of records travel between stages; queuedRecords and queuedBytes bound what is in them
+    private final List<BlockingQueue<List<Item>>> queues = new ArrayList<>();
+    private final BlockingQueue<List<Item>> sendQueue;
     private final ConcurrentLinkedQueue<Item> tooLarge = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Item> backlog = new ArrayDeque<>();
     private final List<Thread> stages = new ArrayList<>();
@@ -96,10 +98,10 @@ public final class Transformer implements AutoCloseable {
                 ? 0
                 : config.mode == Mode.PIPELINE ? 1 : config.mode == Mode.WORKER ? config.workers : 0;
         for (int i = 0; i < queueCount; i++) {
-            queues.add(new ArrayBlockingQueue<>(config.queueRecords));
+            queues.add(new java.util.concurrent.LinkedBlockingQueue<>());
         }
         this.sendQueue = config.mode == Mode.PIPELINE && config.guarantee == Guarantee.AT_LEAST_ONCE
-                ? new ArrayBlockingQueue<>(config.queueRecords)
+                ? new java.util.concurrent.LinkedBlockingQueue<>()
                 : null;
         this.metrics = new TransformerMetrics(this::queueDepth, tracker::inFlight);
     }
@@ -198,7 +200,8 @@ public final class Transformer implements AutoCloseable {
         while (!closing && fatal == null) {
             ConsumerRecords<byte[], byte[]> records;
             try {
-                records = consumer.poll(Duration.ofMillis(100));
+                // while paused, come back soon: the stages free room in microseconds, not in 100 ms
+                records = consumer.poll(paused ? Duration.ofMillis(2) : Duration.ofMillis(100));
             } catch (WakeupException e) {
                 break;
             }
@@ -229,61 +232,96 @@ public final class Transformer implements AutoCloseable {
         drainAndCommit();
     }
 
-    /** Hands the backlog to the first stage, in order, as far as the queues take it. */
+    /** Hands the backlog to the first stage, in order and in batches, as far as the bounds allow. */
     private void dispatch() {
-        while (!backlog.isEmpty()) {
-            Item item = backlog.peekFirst();
-            if (config.mode == Mode.SERIAL) {
-                backlog.pollFirst();
+        if (config.mode == Mode.SERIAL) {
+            Item item;
+            while ((item = backlog.pollFirst()) != null) {
                 tracker.register(item.partition, item.in.offset());
                 prepare(item, consumerThreadEnricher);
                 send(item);
-                continue;
             }
-            BlockingQueue<Item> queue =
-                    queues.get(config.mode == Mode.WORKER ? item.partition.partition() % queues.size() : 0);
-            if (queue.remainingCapacity() == 0 || queuedBytes.get() + item.bytes > config.queueBytes) {
-                return;
+            return;
+        }
+        List<List<Item>> batches = new ArrayList<>(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            batches.add(new ArrayList<>());
+        }
+        int records = queuedRecords.get();
+        long bytes = queuedBytes.get();
+        while (!backlog.isEmpty()) {
+            Item item = backlog.peekFirst();
+            if (records + 1 > config.queueRecords || bytes + item.bytes > config.queueBytes) {
+                break;
             }
             backlog.pollFirst();
             tracker.register(item.partition, item.in.offset());
-            queuedBytes.addAndGet(item.bytes);
-            queue.add(item);
+            records++;
+            bytes += item.bytes;
+            batches.get(config.mode == Mode.WORKER ? item.partition.partition() % queues.size() : 0)
+                    .add(item);
         }
+        for (int i = 0; i < batches.size(); i++) {
+            List<Item> batch = batches.get(i);
+            if (!batch.isEmpty()) {
+                long batchBytes = 0;
+                for (Item item : batch) {
+                    batchBytes += item.bytes;
+                }
+                queuedRecords.addAndGet(batch.size());
+                queuedBytes.addAndGet(batchBytes);
+                queues.get(i).add(batch);
+            }
+        }
+    }
+
+    private void done(List<Item> batch) {
+        long batchBytes = 0;
+        for (Item item : batch) {
+            batchBytes += item.bytes;
+        }
+        queuedRecords.addAndGet(-batch.size());
+        queuedBytes.addAndGet(-batchBytes);
     }
 
     private void startStages() {
         if (config.mode == Mode.PIPELINE) {
-            BlockingQueue<Item> in = queues.get(0);
+            BlockingQueue<List<Item>> in = queues.get(0);
             stages.add(stage("hasher", () -> {
                 JsonEnricher enricher = new JsonEnricher();
-                Item item;
+                List<Item> batch;
                 try {
-                    while ((item = next(in, () -> upstreamDone)) != null) {
-                        prepare(item, enricher);
-                        putWaiting(sendQueue, item);
+                    while ((batch = next(in, () -> upstreamDone)) != null) {
+                        for (Item item : batch) {
+                            prepare(item, enricher);
+                        }
+                        sendQueue.add(batch);
                     }
                 } finally {
                     hasherDone = true;
                 }
             }));
             stages.add(stage("producer", () -> {
-                Item item;
-                while ((item = next(sendQueue, () -> hasherDone)) != null) {
-                    queuedBytes.addAndGet(-item.bytes);
-                    send(item);
+                List<Item> batch;
+                while ((batch = next(sendQueue, () -> hasherDone)) != null) {
+                    for (Item item : batch) {
+                        send(item);
+                    }
+                    done(batch);
                 }
             }));
         } else if (config.mode == Mode.WORKER) {
             for (int i = 0; i < queues.size(); i++) {
-                BlockingQueue<Item> in = queues.get(i);
+                BlockingQueue<List<Item>> in = queues.get(i);
                 stages.add(stage("worker-" + i, () -> {
                     JsonEnricher enricher = new JsonEnricher();
-                    Item item;
-                    while ((item = next(in, () -> upstreamDone)) != null) {
-                        queuedBytes.addAndGet(-item.bytes);
-                        prepare(item, enricher);
-                        send(item);
+                    List<Item> batch;
+                    while ((batch = next(in, () -> upstreamDone)) != null) {
+                        for (Item item : batch) {
+                            prepare(item, enricher);
+                            send(item);
+                        }
+                        done(batch);
                     }
                 }));
             }
@@ -305,16 +343,16 @@ public final class Transformer implements AutoCloseable {
         return thread;
     }
 
-    /** The next item, or null once the queue is empty and nothing more will come. */
-    private Item next(BlockingQueue<Item> queue, java.util.function.BooleanSupplier upstreamFinished) {
+    /** The next batch, or null once the queue is empty and nothing more will come. */
+    private List<Item> next(BlockingQueue<List<Item>> queue, java.util.function.BooleanSupplier upstreamFinished) {
         while (true) {
             if (fatal != null) {
                 return null;
             }
             try {
-                Item item = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    return item;
+                List<Item> batch = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (batch != null) {
+                    return batch;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -323,18 +361,6 @@ public final class Transformer implements AutoCloseable {
             if (upstreamFinished.getAsBoolean() && queue.isEmpty()) {
                 return null;
             }
-        }
-    }
-
-    private void putWaiting(BlockingQueue<Item> queue, Item item) {
-        try {
-            while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                if (fatal != null) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -591,11 +617,7 @@ public final class Transformer implements AutoCloseable {
     }
 
     private int queueDepth() {
-        int depth = backlog.size();
-        for (BlockingQueue<Item> queue : queues) {
-            depth += queue.size();
-        }
-        return depth + (sendQueue == null ? 0 : sendQueue.size());
+        return backlog.size() + queuedRecords.get();
     }
 
     private Thread statsThread() {

@@ -24,7 +24,7 @@ public final class TransformerConfig {
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_QUEUE_RECORDS = 4096;
+    public static final int DEFAULT_QUEUE_RECORDS = 16_384;
     public static final long DEFAULT_QUEUE_BYTES = 16L << 20;
 
     final String bootstrapServers;
