@@ -85,24 +85,29 @@ class TransformerProcessIT {
         Records.produce(broker, input, Records.events(0, n), 0);
 
         Process first = start(broker, input, output, "g-" + run, guarantee, "first");
-        await().atMost(Duration.ofSeconds(90))
-                .until(() -> broker.consume(output, 2000, Duration.ofSeconds(2)).size() >= 2000);
-        first.destroyForcibly(); // kill -9: no drain, no commit
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-        Process second = start(broker, input, output, "g-" + run, guarantee, "second");
-        Map<String, Object> settings =
-                guarantee == Guarantee.EXACTLY_ONCE ? Map.of("isolation.level", "read_committed") : Map.of();
+        Process second = null;
         Map<Integer, Integer> counts = new HashMap<>();
         try {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() ->
+                            broker.consume(output, 2000, Duration.ofSeconds(2)).size() >= 2000);
+            first.destroyForcibly(); // kill -9: no drain, no commit
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            second = start(broker, input, output, "g-" + run, guarantee, "second");
+            Map<String, Object> settings =
+                    guarantee == Guarantee.EXACTLY_ONCE ? Map.of("isolation.level", "read_committed") : Map.of();
             awaitAll(broker, output, n, settings, counts);
+            second.destroy(); // SIGTERM: a clean shutdown
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as("exit code after SIGTERM").isZero();
         } finally {
-            System.out.println(java.nio.file.Files.readString(work.resolve("first.out")));
-            System.out.println(java.nio.file.Files.readString(work.resolve("second.out")));
+            // never leave a transformer running after the test, whatever failed
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroyForcibly();
+            }
         }
-        second.destroy(); // SIGTERM: a clean shutdown
-        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(second.exitValue()).as("exit code after SIGTERM").isZero();
 
         int duplicates = counts.values().stream().mapToInt(c -> c - 1).sum();
         System.out.printf(
