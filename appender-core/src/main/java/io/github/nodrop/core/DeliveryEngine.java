@@ -240,6 +240,10 @@ public final class DeliveryEngine<E> {
                 }
                 drops.dropped(DropReason.SPOOL_ERROR, " in " + spool.directory() + ": " + spool.lastError(), null);
             }
+            String notice = spool.takeNotice();
+            if (notice != null) {
+                status.warn(prefix + notice, null);
+            }
             if (stopping && (buffer.size() == 0 || nanoClock.getAsLong() > senderDeadline)) {
                 spoolFailures();
                 return;

@@ -277,4 +277,58 @@ class DeliveryEngineTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aSpoolDirectoryDeletedWhileRunningLosesNothing() throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        start(config().fallbackDir(spoolDir.toString()).build(), c -> {
+            throw new IllegalStateException("kafka unreachable");
+        });
+        for (int i = 0; i < 100; i++) {
+            engine.submit("before-" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooled() == 100);
+        try (var paths = java.nio.file.Files.walk(spoolDir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            engine.submit("after-" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooled() == 200);
+        engine.stop();
+
+        assertThat(SpoolDump.records(spoolDir)).hasSize(200);
+        assertThat(engine.metrics().getDropped()).isZero();
+        assertThat(status.warnings).anyMatch(w -> w.contains("appender 'test'") && w.contains("deleted while in use"));
+    }
+
+    @Test
+    void anUnwritableSpoolCountsDropsWarnsAndRecoversWhenItIsWritableAgain() throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        start(config().fallbackDir(spoolDir.toString()).build(), c -> {
+            throw new IllegalStateException("kafka unreachable");
+        });
+        // the directory gone and a file in its place: every write fails, as on a full or read-only disk
+        java.nio.file.Files.delete(spoolDir);
+        java.nio.file.Files.writeString(spoolDir, "in the way");
+        for (int i = 0; i < 10; i++) {
+            engine.submit("lost-" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedSpoolError() == 10);
+        assertThat(droppedEvents).hasSize(10);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> status.warnings.stream()
+                        .anyMatch(w -> w.contains("appender 'test'") && w.contains(spoolDir.toString())));
+
+        java.nio.file.Files.delete(spoolDir); // space is back
+        for (int i = 0; i < 10; i++) {
+            engine.submit("kept-" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooled() == 10);
+        engine.stop();
+        assertThat(SpoolDump.records(spoolDir)).hasSize(10);
+        assertThat(engine.metrics().getDroppedSpoolError()).isEqualTo(10);
+    }
 }

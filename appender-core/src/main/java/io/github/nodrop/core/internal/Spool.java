@@ -75,8 +75,12 @@ public final class Spool implements AutoCloseable {
     private long pendingSince;
     private FileLock activeLock;
     private long activeSize;
+    /** Records written out to the active file (not counting {@link #pending}). */
+    private long activeRecords;
+
     private int headerSize;
     private IOException lastError;
+    private String notice;
 
     public Spool(Path directory, long maxFileSize, long maxTotalSize, String topic, Integer partition) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -130,9 +134,11 @@ public final class Spool implements AutoCloseable {
                 flushPending();
             }
             if (size > pending.capacity()) {
+                relinkIfDeleted();
                 while (framed.hasRemaining()) {
                     active.write(framed);
                 }
+                activeRecords++;
             } else {
                 if (pending.position() == 0) {
                     pendingSince = System.nanoTime();
@@ -172,10 +178,12 @@ public final class Spool implements AutoCloseable {
     }
 
     private void flushPending() throws IOException {
+        relinkIfDeleted();
         pending.flip();
         while (pending.hasRemaining()) {
             active.write(pending);
         }
+        activeRecords += pendingRecords;
         pending.clear();
         pendingRecords = 0;
     }
@@ -194,11 +202,20 @@ public final class Spool implements AutoCloseable {
                 pendingRecords = 0;
             }
         }
+        try {
+            relinkIfDeleted();
+        } catch (IOException e) {
+            lastError = e;
+        }
         Path sealed = directory.resolve(baseName(activePath) + SEALED);
         try {
             Files.move(activePath, sealed, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             lastError = e; // stays .active; recovered as an orphan once this process lets go of it
+            if (!Files.exists(activePath) && activeRecords > 0) {
+                notice = "fallback file " + activePath + " was deleted while in use and could not be rewritten (" + e
+                        + "): " + activeRecords + " spooled records in it are lost";
+            }
         }
         closeActive();
     }
@@ -288,9 +305,11 @@ public final class Spool implements AutoCloseable {
         FileChannel channel = POSIX
                 ? FileChannel.open(
                         path,
-                        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        java.util.Set.of(
+                                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ),
                         filePermissions())
-                : FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                : FileChannel.open(
+                        path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
         try {
             activeLock = channel.lock();
             ByteBuffer header = SpoolFormat.fileHeader(topic, partition);
@@ -306,7 +325,64 @@ public final class Spool implements AutoCloseable {
         active = channel;
         activePath = path;
         activeSize = headerSize;
+        activeRecords = 0;
         usedBytes.addAndGet(activeSize);
+    }
+
+    /**
+     * If the active file was deleted while open (by hand, or with its whole directory), what this process
+     * wrote would vanish when it closes the file: copy it, through the descriptor still open, into a new
+     * file in a recreated directory.
+     */
+    private void relinkIfDeleted() throws IOException {
+        if (active == null || Files.exists(activePath)) {
+            return;
+        }
+        FileChannel old = active;
+        FileLock oldLock = activeLock;
+        Path oldPath = activePath;
+        long records = activeSize - headerSize;
+        long onDisk = old.size() - headerSize;
+        int oldHeader = headerSize;
+        long oldRecords = activeRecords;
+        active = null;
+        try {
+            openActive();
+            long position = oldHeader;
+            long end = oldHeader + onDisk;
+            while (position < end) {
+                position += old.transferTo(position, end - position, active);
+            }
+            activeSize += records;
+            activeRecords = oldRecords;
+            usedBytes.addAndGet(-oldHeader);
+            notice = "fallback file " + oldPath.getFileName() + " was deleted while in use; its " + onDisk
+                    + " bytes were rewritten to " + activePath;
+        } catch (IOException e) {
+            if (active == null) { // no new file could be made: the caller's error path seals or reports the old one
+                active = old;
+                activeLock = oldLock;
+                activePath = oldPath;
+            } else {
+                closeQuietly(old);
+            }
+            throw e;
+        }
+        try {
+            if (oldLock != null && oldLock.isValid()) {
+                oldLock.release();
+            }
+        } catch (IOException e) {
+            // closing releases it
+        }
+        closeQuietly(old);
+    }
+
+    /** A one-off event worth a warning (a deleted file recovered), or {@code null}; cleared when read. */
+    public synchronized String takeNotice() {
+        String taken = notice;
+        notice = null;
+        return taken;
     }
 
     private void abandonActive() {

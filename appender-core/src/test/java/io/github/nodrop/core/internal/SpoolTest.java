@@ -196,4 +196,33 @@ class SpoolTest {
         }
         assertThat(SpoolDump.records(spoolDir)).extracting(SpoolTest::value).containsExactly("two");
     }
+
+    static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @Test
+    void anActiveFileDeletedWhileOpenIsRewrittenFromTheOpenDescriptor() throws IOException {
+        Path spoolDir = dir.resolve("spool");
+        String notice;
+        try (Spool spool = new Spool(spoolDir, 1 << 20, 1 << 30, "logs", null)) {
+            spool.open();
+            spool.write(record("one"));
+            spool.flush(0); // on disk, in the file about to vanish
+            spool.write(record("two")); // still buffered
+            deleteTree(spoolDir);
+            spool.write(record("three"));
+            spool.flush(0);
+            notice = spool.takeNotice();
+            spool.write(record("four"));
+        }
+        assertThat(notice).contains("was deleted while in use").contains("rewritten");
+        assertThat(SpoolDump.records(spoolDir))
+                .extracting(SpoolTest::value)
+                .containsExactly("one", "two", "three", "four");
+    }
 }
