@@ -60,17 +60,51 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the broker's temporary directory", e);
         }
-        this.brokerPort = freePort();
-        int port = freePort();
-        while (port == brokerPort) {
-            port = freePort();
+        int[] ports = freePorts(3);
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
+        this.internalPort = ports[2];
+    }
+
+    private EmbeddedKafkaBroker(Path directory, int[] ports) {
+        this.security = BrokerSecurity.plaintext();
+        this.overrides = Map.of();
+        this.directory = directory;
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
+        this.internalPort = ports[2];
+        this.formatted = Files.exists(directory.resolve("server.properties"));
+    }
+
+    /**
+     * Starts a plaintext broker in this directory on these three ports (client, controller, internal),
+     * formatting the directory on first use: how {@link ForkedKafkaBroker}'s child process runs it.
+     */
+    static EmbeddedKafkaBroker startAt(Path directory, int[] ports) {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, ports);
+        try {
+            broker.startServer();
+            return broker;
+        } catch (RuntimeException | Error e) {
+            broker.stop();
+            throw e;
         }
-        this.controllerPort = port;
-        int internal = freePort();
-        while (internal == brokerPort || internal == controllerPort) {
-            internal = freePort();
+    }
+
+    /** Distinct free ports on 127.0.0.1. */
+    static int[] freePorts(int count) {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            int port = freePort();
+            for (int j = 0; j < i; j++) {
+                if (ports[j] == port) {
+                    port = freePort();
+                    j = -1;
+                }
+            }
+            ports[i] = port;
         }
-        this.internalPort = internal;
+        return ports;
     }
 
     /** Starts a broker with default settings and waits until it serves clients. */

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * EmbeddedKafkaBroker}) in constructors, lifecycle methods and tests are resolved to it.
  *
  * <p>By default the cluster is a fresh {@link EmbeddedKafkaBroker} per test class, stopped and deleted
- * after the class. With {@code KAFKA_BOOTSTRAP_SERVERS} set, the tests run against that cluster instead;
+ * after the class; with {@code -Dnodrop.testkit.broker=forked}, the same broker in a child JVM. With
+ * {@code KAFKA_BOOTSTRAP_SERVERS} set, the tests run against that cluster instead;
  * tests that need to stop the broker, or that ask for an {@code EmbeddedKafkaBroker}, are then skipped.
  *
  * <pre>{@code
@@ -26,6 +27,12 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaExtension.class);
     private static final String KEY = "cluster";
+
+    /**
+     * System property: {@code forked} runs the broker in a child JVM ({@link ForkedKafkaBroker}), for test
+     * classpaths that hold a kafka-clients version the in-process broker cannot run with.
+     */
+    public static final String BROKER_PROPERTY = "nodrop.testkit.broker";
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -67,7 +74,12 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
 
     private static KafkaCluster startCluster() {
         ExternalKafkaCluster external = ExternalKafkaCluster.fromEnvironment();
-        return external != null ? external : EmbeddedKafkaBroker.start();
+        if (external != null) {
+            return external;
+        }
+        return "forked".equals(System.getProperty(BROKER_PROPERTY))
+                ? ForkedKafkaBroker.start()
+                : EmbeddedKafkaBroker.start();
     }
 
     /** Closes the cluster when the test class's store is closed. */
