@@ -162,7 +162,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         return directory;
     }
 
-    /** Whether the broker is currently running. */
+    @Override
     public boolean isRunning() {
         return server != null;
     }

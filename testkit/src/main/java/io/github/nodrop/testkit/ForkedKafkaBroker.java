@@ -71,6 +71,11 @@ public final class ForkedKafkaBroker implements KafkaCluster {
     }
 
     @Override
+    public synchronized boolean isRunning() {
+        return process != null;
+    }
+
+    @Override
     public boolean canRestart() {
         return true;
     }

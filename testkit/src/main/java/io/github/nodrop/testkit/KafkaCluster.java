@@ -28,6 +28,11 @@ public interface KafkaCluster extends AutoCloseable {
         return false;
     }
 
+    /** Whether the broker serves now: {@code false} only between {@link #stop()} and {@link #restart()}. */
+    default boolean isRunning() {
+        return true;
+    }
+
     /** Takes the broker away; clients keep their bootstrap address and see it unreachable. */
     default void stop() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be stopped by a test");
