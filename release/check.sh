@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the release artifacts (./mvnw -Prelease package, tests skipped: the default suite runs them)
+# and checks what a user downloads from Maven Central: every published jar with its sources and javadoc
+# jars, an Automatic-Module-Name, no test or example classes, a self-contained POM with licence and SCM,
+# appenders that bring only kafka-clients and their framework, and a transformer -all.jar that runs with
+# java -jar alone. Exits 1 and names each problem if anything is missing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+lock=()
+if [ -e /tmp/nodrop-build.lock ] && command -v flock >/dev/null; then
+  lock=(flock /tmp/nodrop-build.lock)
+fi
+"${lock[@]}" ./mvnw -B -q -Prelease package -DskipTests -Djacoco.skip
+
+version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' bom/pom.xml | head -1)"
+problems=()
+problem() { problems+=("$1"); echo "MISSING: $1"; }
+
+check_pom() { # module dir, artifact id
+  local pom="$1/.flattened-pom.xml"
+  [ "$1" = bom ] && pom="$1/pom.xml"
+  [ -s "$pom" ] || { problem "$2: no published POM ($pom)"; return; }
+  for element in '<name>' '<description>' '<url>' '<licenses>' '<scm>' '<developers>'; do
+    grep -q "$element" "$pom" || problem "$2: POM without $element"
+  done
+  grep -q '<parent>' "$pom" && [ "$1" != bom ] && problem "$2: POM still needs its parent (not flattened)"
+  true
+}
+
+check_jar() { # module dir, artifact id, automatic module name
+  local base="$1/target/$2-$version"
+  for jar in "$base.jar" "$base-sources.jar" "$base-javadoc.jar"; do
+    [ -s "$jar" ] || problem "$2: no $(basename "$jar")"
+  done
+  [ -s "$base.jar" ] || return 0
+  unzip -p "$base.jar" META-INF/MANIFEST.MF | grep -q "^Automatic-Module-Name: $3" \
+    || problem "$2: no Automatic-Module-Name $3 in the manifest"
+  if unzip -Z1 "$base.jar" | grep -Eq '(Test|IT)(\$[^/]*)?\.class$|/examples/|/benchmarks/'; then
+    problem "$2: test or example classes in the jar: $(unzip -Z1 "$base.jar" | grep -E '(Test|IT)(\$[^/]*)?\.class$|/examples/' | head -3 | tr '\n' ' ')"
+  fi
+  check_pom "$1" "$2"
+}
+
+check_pom bom nodrop-bom
+for module in testkit appender-core appender-logback appender-log4j2 transformer; do
+  name="io.github.nodrop.${module#appender-}"
+  check_jar "$module" "nodrop-$module" "$name"
+done
+
+# the BOM names every published module
+for module in testkit appender-core appender-logback appender-log4j2 transformer; do
+  grep -q "<artifactId>nodrop-$module</artifactId>" bom/pom.xml || problem "nodrop-bom: no nodrop-$module"
+done
+
+# what the appenders bring to a user's classpath
+allowed='^(io\.github\.nodrop:nodrop-appender-core|org\.apache\.kafka:kafka-clients|com\.github\.luben:zstd-jni|(at\.yawk\.lz4|org\.lz4):lz4-java|org\.xerial\.snappy:snappy-java|org\.slf4j:slf4j-api|org\.apache\.logging\.log4j:log4j-(layout-template-json|core|api)|ch\.qos\.logback:logback-(classic|core)):'
+for module in appender-logback appender-log4j2; do
+  list="$(mktemp)"
+  ./mvnw -B -q -pl "$module" dependency:list -DincludeScope=runtime -DexcludeTransitive=false \
+    -Dmdep.outputScope=false -DoutputFile="$list" -Dsort=true >/dev/null
+  extra="$(grep -E '^\s+[^ ]+:[^ ]+:' "$list" | sed 's/^ *//' | grep -Ev "$allowed" || true)"
+  [ -z "$extra" ] || problem "nodrop-$module brings more than kafka-clients and its framework: $extra"
+  echo "nodrop-$module runtime classpath: $(grep -E '^\s+[^ ]+:[^ ]+:' "$list" | sed 's/^ *//' | cut -d: -f1,2 | tr '\n' ' ')"
+  rm -f "$list"
+done
+
+# the transformer's fat jar runs alone
+all="transformer/target/nodrop-transformer-$version-all.jar"
+if [ -s "$all" ]; then
+  printed="$(java -jar "$all" --version 2>&1 || true)"
+  [ "$printed" = "nodrop-transformer $version" ] || problem "$all --version printed '$printed'"
+else
+  problem "no $all"
+fi
+
+if [ "${#problems[@]}" -gt 0 ]; then
+  echo "release check failed: ${#problems[@]} problem(s)"
+  exit 1
+fi
+echo "release check passed: nodrop $version (bom, testkit, appender-core, appender-logback, appender-log4j2, transformer)"
