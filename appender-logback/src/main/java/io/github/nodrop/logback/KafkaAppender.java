@@ -2,6 +2,7 @@ package io.github.nodrop.logback;
 
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
@@ -42,6 +43,8 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     public static final String DEFAULT_MAX_FALLBACK_TOTAL_SIZE = "1GB";
     public static final String DEFAULT_BUFFER_BYTES = "16MB";
     public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10 seconds";
+    /** The format when no encoder is set and this Logback has no JsonEncoder (before 1.3.8). */
+    static final String TEXT_PATTERN = "%d{ISO8601} %-5level [%thread] %logger - %msg%n%ex";
 
     private final AppenderAttachableImpl<ILoggingEvent> fallbackAppenders = new AppenderAttachableImpl<>();
     private final List<String> producerConfig = new ArrayList<>();
@@ -146,9 +149,32 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     }
 
     private Encoder<ILoggingEvent> defaultEncoder() {
+        try {
+            return jsonEncoder();
+        } catch (LinkageError e) { // JsonEncoder arrived in Logback 1.3.8 and 1.4.8
+            addWarn(prefix() + "this Logback has no JsonEncoder (Logback 1.3.8 or later has): events are sent as"
+                    + " text lines '" + TEXT_PATTERN + "'; set an <encoder> to choose their format");
+            PatternLayoutEncoder text = new PatternLayoutEncoder();
+            text.setContext(getContext());
+            text.setPattern(TEXT_PATTERN);
+            text.start();
+            return text;
+        }
+    }
+
+    private String prefix() {
+        return "appender '" + getName() + "': ";
+    }
+
+    private Encoder<ILoggingEvent> jsonEncoder() {
         JsonEncoder json = new JsonEncoder();
         json.setContext(getContext());
-        json.setWithFormattedMessage(true); // what people search for in the index
+        try {
+            json.setWithFormattedMessage(true); // what people search for in the index
+        } catch (NoSuchMethodError e) {
+            addWarn(prefix() + "this Logback's JsonEncoder cannot add the formatted message (Logback 1.5 can):"
+                    + " events carry the message pattern and its arguments");
+        }
         json.start();
         return json;
     }

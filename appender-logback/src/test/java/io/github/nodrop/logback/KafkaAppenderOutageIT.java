@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import io.github.nodrop.core.SpoolDump;
 import io.github.nodrop.testkit.KafkaCluster;
 import io.github.nodrop.testkit.KafkaExtension;
 import java.nio.file.Path;
@@ -125,13 +126,20 @@ class KafkaAppenderOutageIT {
         assertThat(logged.get()).isEqualTo(total);
 
         Map<String, Integer> seen = new HashMap<>();
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            seen.clear();
-            for (String value : Logback.values(broker.consume(topic, total, Duration.ofSeconds(5)))) {
-                seen.merge(value, 1, Integer::sum);
-            }
-            return seen.size() == total;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                seen.clear();
+                for (String value : Logback.values(broker.consume(topic, total, Duration.ofSeconds(5)))) {
+                    seen.merge(value, 1, Integer::sum);
+                }
+                return seen.size() == total;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    seen.size() + " of " + total + " distinct events in Kafka after 120 s; appender: "
+                            + appender.getMetrics().summary() + "; spool: " + SpoolDump.files(dir),
+                    e);
+        }
         for (int i = 0; i < total; i++) {
             assertThat(seen).containsKey("seq-" + i);
         }

@@ -73,8 +73,18 @@ class KafkaAppenderTest {
         return new String(record.value(), StandardCharsets.UTF_8);
     }
 
+    static boolean jsonEncoderAvailable() {
+        try {
+            Class.forName("ch.qos.logback.classic.encoder.JsonEncoder");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     @Test
     void byDefaultEventsAreSentAsLogbackJsonWithoutATrailingLineBreak() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(jsonEncoderAvailable(), "needs Logback 1.3.8 or later");
         Logger logger = attach(appender());
         logger.info("order {} placed", 42);
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
@@ -87,6 +97,18 @@ class KafkaAppenderTest {
                 .contains("\"level\":\"INFO\"")
                 .contains("\"loggerName\":\"com.example.Orders\"")
                 .contains("\"formattedMessage\":\"order 42 placed\"");
+    }
+
+    @Test
+    void withALogbackWithoutJsonEncoderEventsAreSentAsTextLinesAndAWarningSaysWhy() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                jsonEncoderAvailable(), "runs with a Logback before 1.3.8 (compat/run.sh)");
+        Logger logger = attach(appender());
+        logger.info("order {} placed", 42);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        assertThat(value(producer.history().get(0))).contains("INFO").contains("com.example.Orders - order 42 placed");
+        assertThat(Logback.statusMessages(context, ch.qos.logback.core.status.Status.WARN))
+                .anyMatch(m -> m.contains("appender 'KAFKA'") && m.contains("no JsonEncoder"));
     }
 
     @Test

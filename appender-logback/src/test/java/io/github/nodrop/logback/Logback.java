@@ -37,7 +37,15 @@ final class Logback {
     static LoggerContext newContext() {
         LoggerContext context = new LoggerContext();
         context.setName("test-" + System.nanoTime());
-        context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
+        try { // Logback 1.3.8 and later; older contexts use SLF4J's MDC by themselves
+            LoggerContext.class
+                    .getMethod("setMDCAdapter", org.slf4j.spi.MDCAdapter.class)
+                    .invoke(context, org.slf4j.MDC.getMDCAdapter());
+        } catch (NoSuchMethodException e) {
+            // nothing to set
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
         return context;
     }
 
