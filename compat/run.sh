@@ -58,7 +58,7 @@ for kafka in "${kafka_versions[@]}"; do
   for log4j in "${log4j_versions[@]}"; do
     disruptor=4.0.0
     case "$log4j" in 2.1[0-9].*|2.2[0-2].*) disruptor=3.4.4 ;; esac  # Log4j2 before 2.23 needs Disruptor 3
-    run log4j2 "log4j-core $log4j" "$kafka" -Dlog4j.version="$log4j" -Ddisruptor.version="$disruptor"
+    run log4j2 "log4j-core $log4j" "$kafka" -Dcompat.log4j.version="$log4j" -Ddisruptor.version="$disruptor"
   done
 done
 

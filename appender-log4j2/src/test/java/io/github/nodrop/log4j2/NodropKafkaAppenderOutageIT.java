@@ -84,7 +84,7 @@ class NodropKafkaAppenderOutageIT {
 
         broker.restart();
         await().atMost(Duration.ofSeconds(90)).until(() -> appender.getMetrics().getReplayed() >= 1000);
-        List<String> values = Log4j.values(broker.consume(topic, 1000, Duration.ofSeconds(60)));
+        List<String> values = Log4j.values(broker.consumeAll(topic, Duration.ofSeconds(60), Map.of()));
         for (int i = 0; i < 1000; i++) {
             assertThat(values).contains("down-" + i);
         }
@@ -124,13 +124,21 @@ class NodropKafkaAppenderOutageIT {
         assertThat(logged.get()).isEqualTo(total);
 
         Map<String, Integer> seen = new HashMap<>();
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            seen.clear();
-            for (String value : Log4j.values(broker.consume(topic, total, Duration.ofSeconds(5)))) {
-                seen.merge(value, 1, Integer::sum);
-            }
-            return seen.size() == total;
-        });
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                seen.clear();
+                for (String value : Log4j.values(broker.consumeAll(topic, Duration.ofSeconds(30), Map.of()))) {
+                    seen.merge(value, 1, Integer::sum);
+                }
+                return seen.size() == total;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    seen.size() + " of " + total + " distinct events in Kafka after 120 s; appender: "
+                            + appender.getMetrics().summary() + "; spool: "
+                            + io.github.nodrop.core.SpoolDump.files(dir),
+                    e);
+        }
         for (int i = 0; i < total; i++) {
             assertThat(seen).containsKey("seq-" + i);
         }

@@ -84,7 +84,7 @@ class KafkaAppenderOutageIT {
 
         broker.restart();
         await().atMost(Duration.ofSeconds(90)).until(() -> appender.getMetrics().getReplayed() >= 1000);
-        List<String> values = Logback.values(broker.consume(topic, 1000, Duration.ofSeconds(60)));
+        List<String> values = Logback.values(broker.consumeAll(topic, Duration.ofSeconds(60), Map.of()));
         assertThat(values).hasSizeGreaterThanOrEqualTo(1000);
         for (int i = 0; i < 1000; i++) {
             assertThat(values).contains("down-" + i);
@@ -129,7 +129,7 @@ class KafkaAppenderOutageIT {
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> {
                 seen.clear();
-                for (String value : Logback.values(broker.consume(topic, total, Duration.ofSeconds(5)))) {
+                for (String value : Logback.values(broker.consumeAll(topic, Duration.ofSeconds(30), Map.of()))) {
                     seen.merge(value, 1, Integer::sum);
                 }
                 return seen.size() == total;

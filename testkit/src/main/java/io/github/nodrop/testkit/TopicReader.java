@@ -64,7 +64,13 @@ final class TopicReader {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         long end = System.nanoTime() + deadline.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
+            // assigned, not subscribed: no group to join, which after a broker restart can take an older
+            // client longer than the whole deadline
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, deadline)
+                    .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             while (records.size() < expected && System.nanoTime() < end) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
