@@ -66,9 +66,10 @@ final class TopicReader {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             // assigned, not subscribed: no group to join, which after a broker restart can take an older
             // client longer than the whole deadline
-            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, deadline)
-                    .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            List<org.apache.kafka.common.TopicPartition> partitions = partitions(consumer, topic, end);
+            if (partitions.isEmpty()) {
+                return records; // the topic does not exist (yet)
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (records.size() < expected && System.nanoTime() < end) {
@@ -78,5 +79,31 @@ final class TopicReader {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         return records;
+    }
+
+    /** The topic's partitions once it exists (an appender's first send may still be creating it), or none. */
+    private static List<org.apache.kafka.common.TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, String topic, long end) {
+        List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+        while (partitions.isEmpty()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            List<org.apache.kafka.common.PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofNanos(left));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                break;
+            }
+            if (infos != null) {
+                infos.forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            }
+            if (partitions.isEmpty()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        return partitions;
     }
 }
