@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -97,29 +96,34 @@ class NodropKafkaAppenderOutageIT {
         Logger logger = context.getLogger("app");
         int total = 30_000;
         AtomicInteger logged = new AtomicInteger();
-        AtomicBoolean outageDone = new AtomicBoolean();
+        // a third before the outage, a third during it, a third after: the phases wait on each other, not on time
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch restarted = new java.util.concurrent.CountDownLatch(1);
         Thread producerThread = new Thread(() -> {
-            for (int i = 0; i < total; i++) {
-                logger.info("seq-{}", i);
-                logged.incrementAndGet();
-                if (i % 1000 == 999 && !outageDone.get()) {
-                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
+            try {
+                for (int i = 0; i < total; i++) {
+                    if (i == total / 3) {
+                        stopped.await();
+                    } else if (i == 2 * total / 3) {
+                        restarted.await();
                     }
+                    logger.info("seq-{}", i);
+                    logged.incrementAndGet();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
         producerThread.start();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> appender.getMetrics().getAcked() > 2000);
         broker.stop();
-        int loggedAtStop = logged.get();
+        stopped.countDown();
         await().atMost(Duration.ofSeconds(90))
-                .until(() -> logged.get() > loggedAtStop + 3000
-                        && appender.getMetrics().getSpooled() > 0);
+                .until(() ->
+                        logged.get() == 2 * total / 3 && appender.getMetrics().getSpooled() > 0);
         broker.restart();
-        outageDone.set(true);
+        restarted.countDown();
         producerThread.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(logged.get()).isEqualTo(total);
 
