@@ -34,7 +34,24 @@ final class ContenderProcess {
             int partitions,
             long settleNanos,
             long deliveryTimeoutNanos,
-            long capSeconds) {}
+            long capSeconds,
+            double rate) {
+
+        Settings(
+                List<String> jvmFlags,
+                Path workDir,
+                int partitions,
+                long settleNanos,
+                long deliveryTimeoutNanos,
+                long capSeconds) {
+            this(jvmFlags, workDir, partitions, settleNanos, deliveryTimeoutNanos, capSeconds, 0);
+        }
+    }
+
+    /** When the harness stops the broker in {@link Scenario#OUTAGE_MID_RUN}, and for how long. */
+    static final long OUTAGE_AFTER_SECONDS = 10;
+
+    static final long OUTAGE_SECONDS = 10;
 
     ContenderProcess(EmbeddedKafkaBroker broker, Settings settings) {
         this.broker = broker;
@@ -42,7 +59,7 @@ final class ContenderProcess {
     }
 
     RunResult run(Scenario scenario, Contender contender, int threads, int events) throws Exception {
-        String name = (scenario == Scenario.BROKER_UP ? "up" : "down") + "-" + contender.id() + "-" + threads + "t";
+        String name = scenario.dirName() + "-" + contender.id() + "-" + threads + "t";
         String topic = "bench-" + name + "-" + Long.toHexString(System.nanoTime());
         Path dir = settings.workDir().resolve(name);
         deleteRecursively(dir);
@@ -58,7 +75,15 @@ final class ContenderProcess {
                 ? new TopicCounter(broker.bootstrapServers(), topic, settings.partitions(), events)
                 : new FileCounter(dir.resolve(Contender.fileName()), events)) {
             Child child = Child.start(command(contender, threads, events, topic, dir), dir.resolve("contender.out"));
+            Thread outage = null;
+            if (scenario == Scenario.OUTAGE_MID_RUN) {
+                outage = new Thread(() -> outage(child), "bench-outage");
+                outage.start();
+            }
             Map<String, String> logged = child.await("logged", TimeUnit.SECONDS.toNanos(settings.capSeconds() + 120));
+            if (outage != null) {
+                outage.join();
+            }
             long loggedAt = System.nanoTime();
             if (logged == null) {
                 problem = "the contender JVM did not finish logging (see " + dir.resolve("contender.out") + ")";
@@ -120,6 +145,23 @@ final class ContenderProcess {
         }
     }
 
+    /** Stops the broker {@value #OUTAGE_AFTER_SECONDS} s after the contender is ready, for {@value #OUTAGE_SECONDS} s. */
+    private void outage(Child child) {
+        try {
+            if (child.await("ready", TimeUnit.SECONDS.toNanos(60)) == null) {
+                return;
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(OUTAGE_AFTER_SECONDS));
+            child.send("outage-start");
+            broker.stop();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(OUTAGE_SECONDS));
+            broker.restart();
+            child.send("outage-end");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Until every event is counted, or nothing new arrived for {@code settle}, or the delivery timeout. */
     private void awaitDelivery(DeliveryCounter counter, long since, long settle) throws InterruptedException {
         while (counter.completeNanos() == 0 && counter.failure() == null) {
@@ -142,6 +184,9 @@ final class ContenderProcess {
         command.add("-Dbench.bootstrap=" + broker.bootstrapServers());
         command.add("-Dbench.topic=" + topic);
         command.add("-Dbench.dir=" + dir.toAbsolutePath());
+        if (settings.rate() > 0) {
+            command.add("-Dbench.rate=" + settings.rate());
+        }
         command.add(ContenderRun.class.getName());
         command.add(contender.id());
         command.add(String.valueOf(events));

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * reports memory and CPU.
  *
  * <p>Arguments: {@code contender events threads capSeconds}; {@code -Dbench.bootstrap} and
- * {@code -Dbench.topic} name the broker and topic (the contender's Logback file uses them too).
+ * {@code -Dbench.topic} name the broker and topic (the contender's Logback file uses them too); {@code
+ * -Dbench.rate} paces the threads to that many events per second in all. The harness may send {@code
+ * outage-start} and {@code outage-end} while it has the broker stopped: calls started in between are also
+ * recorded apart.
  */
 public final class ContenderRun {
 
@@ -36,6 +39,12 @@ public final class ContenderRun {
 
     /** Set at the time cap: workers make no further calls. */
     private static volatile boolean capped;
+
+    /** Set while the harness has the broker stopped: calls are timed apart. */
+    private static volatile boolean outage;
+
+    /** Events per second per thread, or 0 for as fast as the thread can call. */
+    private static double ratePerThread;
 
     private ContenderRun() {}
 
@@ -45,6 +54,11 @@ public final class ContenderRun {
         int threads = Integer.parseInt(args[2]);
         long capNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
         ProcessStats stats = ProcessStats.start();
+        ratePerThread = Double.parseDouble(System.getProperty("bench.rate", "0")) / threads;
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread commands = new Thread(() -> readCommands(stop), "bench-commands");
+        commands.setDaemon(true);
+        commands.start();
 
         Producer<byte[], byte[]> producer = null;
         Consumer<String> call;
@@ -78,11 +92,7 @@ public final class ContenderRun {
         capped = true;
         report("logged", logged(workers));
 
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
-            // the harness says stop once it has counted what arrived
-        }
+        stop.await(); // the harness says stop once it has counted what arrived
         KafkaAppender nodrop = nodropAppender();
         Map<String, String> done = new LinkedHashMap<>(nodropCounters(nodrop, "before"));
         long stopStart = System.nanoTime();
@@ -101,6 +111,24 @@ public final class ContenderRun {
             Runtime.getRuntime().halt(0); // a contender thread is stuck inside a send(); do not wait for it
         }
         System.exit(0);
+    }
+
+    /** The harness's commands on standard input: outage-start, outage-end, stop. */
+    private static void readCommands(CountDownLatch stop) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                switch (line.trim()) {
+                    case "outage-start" -> outage = true;
+                    case "outage-end" -> outage = false;
+                    case "stop" -> stop.countDown();
+                    default -> {}
+                }
+            }
+        } catch (java.io.IOException e) {
+            // the harness is gone
+        }
+        stop.countDown();
     }
 
     private static Producer<byte[], byte[]> rawProducer() {
@@ -127,6 +155,7 @@ public final class ContenderRun {
 
     private static Map<String, String> logged(Worker[] workers) {
         Histogram all = new Histogram(HIGHEST_NANOS, 3);
+        Histogram inOutage = new Histogram(HIGHEST_NANOS, 3);
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
         long firstCall = 0;
@@ -135,6 +164,7 @@ public final class ContenderRun {
         long stuck = 0;
         for (Worker worker : workers) {
             all.add(worker.latencies.copy());
+            inOutage.add(worker.outageLatencies.copy());
             start = Math.min(start, worker.firstStart);
             end = Math.max(end, worker.lastEnd);
             completed += worker.completed;
@@ -169,6 +199,9 @@ public final class ContenderRun {
         figures.put("loggedNanos", String.valueOf(now));
         figures.put("mean", String.valueOf((long) all.getMean()));
         figures.put("firstCall", String.valueOf(firstCall));
+        figures.put("outageCalls", String.valueOf(inOutage.getTotalCount()));
+        figures.put("outageP999", String.valueOf(inOutage.getValueAtPercentile(99.9)));
+        figures.put("outageMax", String.valueOf(Math.max(inOutage.getMaxValue(), stuck)));
         return figures;
     }
 
@@ -210,6 +243,7 @@ public final class ContenderRun {
         private final int to;
         private final CountDownLatch go;
         final Histogram latencies = new Histogram(HIGHEST_NANOS, 3);
+        final Histogram outageLatencies = new Histogram(HIGHEST_NANOS, 3);
         volatile long firstStart = Long.MAX_VALUE;
         volatile long lastEnd = Long.MIN_VALUE;
         volatile long firstCallNanos;
@@ -230,8 +264,17 @@ public final class ContenderRun {
                 Thread.currentThread().interrupt();
                 return;
             }
+            long periodNanos = ratePerThread > 0 ? (long) (1e9 / ratePerThread) : 0;
+            long paceStart = System.nanoTime();
             for (int seq = from; seq < to && !capped; seq++) {
                 String message = Messages.message(seq);
+                if (periodNanos > 0) {
+                    long wait = paceStart + (seq - from) * periodNanos - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                boolean duringOutage = outage;
                 long start = System.nanoTime();
                 if (seq == from) {
                     firstStart = start;
@@ -240,6 +283,9 @@ public final class ContenderRun {
                 long end = System.nanoTime();
                 long took = end - start;
                 latencies.recordValue(Math.min(took, HIGHEST_NANOS));
+                if (duringOutage) {
+                    outageLatencies.recordValue(Math.min(took, HIGHEST_NANOS));
+                }
                 if (seq == from) {
                     firstCallNanos = took;
                 }

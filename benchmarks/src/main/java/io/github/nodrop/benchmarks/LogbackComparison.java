@@ -27,7 +27,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * own, one after the other, in each scenario, and writes {@code results/<date>-<host>.md}.
  *
  * <p>Options (all optional): {@code --events N} (200000), {@code --threads 1,4}, {@code --contenders
- * nodrop,danielwegener,logback-async-file,kafka-producer}, {@code --scenarios up,down}, {@code
+ * nodrop,danielwegener,logback-async-file,kafka-producer}, {@code --scenarios up,down,steady,outage}, {@code
+ * --steady-rate N} (5000 events/s, one thread, for steady and outage), {@code --steady-seconds S} (30),
+ * {@code --outage-cap-seconds S} (100), {@code
  * --down-events N} (10000), {@code --down-cap-seconds S} (70), {@code --partitions P} (1), {@code
  * --settle-seconds S} (5), {@code --jvm-flags "-Xmx512m -XX:+UseG1GC"}, {@code --out DIR} (results),
  * {@code --work DIR} (target/bench-work).
@@ -50,8 +52,11 @@ public final class LogbackComparison {
                         options.getOrDefault("contenders", Contender.ids()).split(","))
                 .map(Contender::byId)
                 .toList();
-        List<String> scenarios =
-                Arrays.asList(options.getOrDefault("scenarios", "up,down").split(","));
+        List<String> scenarios = Arrays.asList(
+                options.getOrDefault("scenarios", "up,down,steady,outage").split(","));
+        int steadyRate = Integer.parseInt(options.getOrDefault("steady-rate", "5000"));
+        int steadySeconds = Integer.parseInt(options.getOrDefault("steady-seconds", "30"));
+        long outageCap = Long.parseLong(options.getOrDefault("outage-cap-seconds", "100"));
         int partitions = Integer.parseInt(options.getOrDefault("partitions", "1"));
         long settle = TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("settle-seconds", "5")));
         List<String> jvmFlags = List.of(
@@ -79,6 +84,30 @@ public final class LogbackComparison {
                     tables.add(table);
                 }
             }
+            int paced = steadyRate * steadySeconds;
+            if (scenarios.contains("steady")) {
+                ContenderProcess.Settings steady = new ContenderProcess.Settings(
+                        jvmFlags, work, partitions, settle, TimeUnit.SECONDS.toNanos(180), 300, steadyRate);
+                List<RunResult> table = new ArrayList<>();
+                for (Contender contender : contenders) {
+                    table.add(run(new ContenderProcess(broker, steady), Scenario.STEADY, contender, 1, paced));
+                }
+                tables.add(table);
+            }
+            if (scenarios.contains("outage")) {
+                ContenderProcess.Settings outage = new ContenderProcess.Settings(
+                        jvmFlags, work, partitions, settle, TimeUnit.SECONDS.toNanos(180), outageCap, steadyRate);
+                List<RunResult> table = new ArrayList<>();
+                for (Contender contender : contenders) {
+                    if (contender.sink() == Contender.Sink.TOPIC) {
+                        table.add(run(
+                                new ContenderProcess(broker, outage), Scenario.OUTAGE_MID_RUN, contender, 1, paced));
+                    }
+                }
+                if (!table.isEmpty()) {
+                    tables.add(table);
+                }
+            }
             if (scenarios.contains("down")) {
                 ContenderProcess.Settings down = new ContenderProcess.Settings(
                         jvmFlags, work, partitions, settle, TimeUnit.SECONDS.toNanos(180), downCap);
@@ -99,12 +128,43 @@ public final class LogbackComparison {
             }
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
-        String markdown = render(tables, args, jvmFlags, partitions, settle, downCap, seconds);
-        Path file = out.resolve(LocalDate.now() + "-" + hostname() + ".md");
+        String markdown =
+                render(tables, args, jvmFlags, partitions, settle, downCap, seconds, steadyRate, steadySeconds);
+        String prefix = LocalDate.now() + "-" + hostname();
+        markdown += charts(tables, out, prefix);
+        Path file = out.resolve(prefix + ".md");
         Files.writeString(file, markdown);
         System.out.println(markdown);
         progress("wrote " + file.toAbsolutePath() + " after " + seconds + " s");
         System.exit(0);
+    }
+
+    /** Draws the charts next to the results file and returns the Markdown that shows them. */
+    private static String charts(List<List<RunResult>> tables, Path out, String prefix) throws IOException {
+        StringBuilder md = new StringBuilder("## Charts\n\n");
+        List<List<RunResult>> burst = new ArrayList<>();
+        for (List<RunResult> table : tables) {
+            Scenario scenario = table.get(0).scenario();
+            if (scenario == Scenario.BROKER_UP) {
+                burst.add(table);
+            }
+            if (scenario == Scenario.BROKER_UP || scenario == Scenario.STEADY) {
+                String name =
+                        prefix + "-" + scenario.dirName() + "-" + table.get(0).threads() + "t-latency.png";
+                String title = "Caller latency, " + scenario.title() + ", "
+                        + table.get(0).threads() + (table.get(0).threads() == 1 ? " thread" : " threads");
+                Charts.latency(table, out.resolve(name), title);
+                md.append("![").append(title).append("](").append(name).append(")\n\n");
+            }
+        }
+        if (!burst.isEmpty()) {
+            String name = prefix + "-delivered.png";
+            String title =
+                    "Delivered events/s, broker up, " + burst.get(0).get(0).events() + " events";
+            Charts.delivered(burst, out.resolve(name), title);
+            md.append("![").append(title).append("](").append(name).append(")\n\n");
+        }
+        return md.toString();
     }
 
     private static RunResult run(
@@ -152,7 +212,9 @@ public final class LogbackComparison {
             int partitions,
             long settleNanos,
             long downCap,
-            long seconds) {
+            long seconds,
+            int steadyRate,
+            int steadySeconds) {
         StringBuilder md = new StringBuilder();
         md.append("# Logback appenders side by side: ")
                 .append(LocalDate.now())
@@ -205,6 +267,15 @@ public final class LogbackComparison {
                 .append(TimeUnit.NANOSECONDS.toSeconds(settleNanos))
                 .append(" s; broker-down time cap ")
                 .append(downCap)
+                .append(" s |\n");
+        md.append("| paced scenarios | ")
+                .append(String.format(Locale.ROOT, "%,d", steadyRate))
+                .append(" events/s from one thread for ")
+                .append(steadySeconds)
+                .append(" s; in the outage scenario the broker is stopped ")
+                .append(ContenderProcess.OUTAGE_AFTER_SECONDS)
+                .append(" s after the contender is ready, for ")
+                .append(ContenderProcess.OUTAGE_SECONDS)
                 .append(" s |\n");
         md.append("| command | `")
                 .append(System.getProperty("bench.command", "java -cp ... " + LogbackComparison.class.getName()))

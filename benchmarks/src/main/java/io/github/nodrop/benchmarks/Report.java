@@ -37,9 +37,37 @@ final class Report {
             new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
             new Metric("peak RSS MB", r -> mb(r.doneFigure("peakRss")), false, false));
 
+    private static final List<Metric> STEADY = List.of(
+            new Metric("caller p50 µs", r -> micros(r.loggedFigure("p50")), false, false),
+            new Metric("caller p99 µs", r -> micros(r.loggedFigure("p99")), false, false),
+            new Metric("caller p99.9 µs", r -> micros(r.loggedFigure("p999")), false, false),
+            new Metric("caller max µs", r -> micros(r.loggedFigure("max")), false, true),
+            new Metric("first call ms", r -> r.loggedFigure("firstCall") / 1e6, false, true),
+            new Metric("lost", r -> r.lost(), false, false),
+            new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
+            new Metric("peak RSS MB", r -> mb(r.doneFigure("peakRss")), false, false),
+            new Metric("CPU s", r -> r.doneFigure("cpuNanos") / 1e9, false, false));
+
+    private static final List<Metric> OUTAGE = List.of(
+            new Metric("calls during the outage", r -> r.loggedFigure("outageCalls"), true, false),
+            new Metric("outage caller p99.9 µs", r -> micros(r.loggedFigure("outageP999")), false, false),
+            new Metric("outage caller max µs", r -> micros(r.loggedFigure("outageMax")), false, true),
+            new Metric("whole-run caller max µs", r -> micros(r.loggedFigure("max")), false, true),
+            new Metric("calls completed", r -> r.completedCalls(), true, false),
+            new Metric("time for those calls s", Report::callSeconds, false, true),
+            new Metric("in topic at the end", r -> r.distinctFinal(), true, false),
+            new Metric("lost", r -> r.lost(), false, false),
+            new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
+            new Metric("peak RSS MB", r -> mb(r.doneFigure("peakRss")), false, false));
+
     static String scenarioTable(List<RunResult> results) {
         RunResult first = results.get(0);
-        List<Metric> metrics = first.scenario() == Scenario.BROKER_UP ? BROKER_UP : BROKER_DOWN;
+        List<Metric> metrics = switch (first.scenario()) {
+            case BROKER_UP -> BROKER_UP;
+            case BROKER_DOWN_AT_START -> BROKER_DOWN;
+            case STEADY -> STEADY;
+            case OUTAGE_MID_RUN -> OUTAGE;
+        };
         StringBuilder md = new StringBuilder();
         md.append("### ")
                 .append(capitalize(first.scenario().title()))

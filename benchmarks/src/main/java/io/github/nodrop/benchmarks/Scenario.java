@@ -8,7 +8,14 @@ enum Scenario {
      * The broker is stopped before the contender starts and restarted once the contender has made its
      * calls (or hit the time cap); then the harness counts what reaches the topic.
      */
-    BROKER_DOWN_AT_START("broker down at start");
+    BROKER_DOWN_AT_START("broker down at start"),
+    /** The broker stays up; the contender logs at a fixed rate (a service's steady state, not a burst). */
+    STEADY("broker up, steady rate"),
+    /**
+     * The contender logs at a fixed rate; the harness stops the broker 10 s into the run and restarts it
+     * 10 s later; calls that start during the outage are timed apart.
+     */
+    OUTAGE_MID_RUN("broker stopped mid-run for 10 s");
 
     private final String title;
 
@@ -18,5 +25,19 @@ enum Scenario {
 
     String title() {
         return title;
+    }
+
+    /** Short name for directories. */
+    String dirName() {
+        switch (this) {
+            case BROKER_UP:
+                return "up";
+            case BROKER_DOWN_AT_START:
+                return "down";
+            case STEADY:
+                return "steady";
+            default:
+                return "outage";
+        }
     }
 }

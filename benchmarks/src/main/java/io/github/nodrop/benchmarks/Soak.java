@@ -53,13 +53,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The broker runs in a child JVM ({@link ForkedKafkaBroker}) so the heap figures are the
  * application's alone. Options: {@code --minutes N} (10), {@code --rate N} events/s (2000), {@code --part
- * appender|transformer|both} (both), {@code --seed N}.
+ * appender|transformer|both} (both), {@code --seed N}, {@code --no-outages} (the same load, broker up).
  */
 public final class Soak {
 
     private final Duration duration;
     private final int rate;
     private final Random random;
+    private boolean flapping = true;
     private final StringBuilder report = new StringBuilder();
 
     private Soak(Duration duration, int rate, long seed) {
@@ -73,6 +74,7 @@ public final class Soak {
         int rate = 2000;
         String part = "both";
         long seed = 1;
+        boolean noOutages = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--minutes":
@@ -87,9 +89,12 @@ public final class Soak {
                 case "--seed":
                     seed = Long.parseLong(args[++i]);
                     break;
+                case "--no-outages":
+                    noOutages = true;
+                    break;
                 default:
                     System.err.println("usage: Soak [--minutes N] [--rate N] [--part appender|transformer|both]"
-                            + " [--seed N]; unknown option " + args[i]);
+                            + " [--seed N] [--no-outages]; unknown option " + args[i]);
                     System.exit(2);
             }
         }
@@ -97,6 +102,7 @@ public final class Soak {
                 .getLogger("org.apache.kafka")
                 .setLevel(Level.ERROR);
         Soak soak = new Soak(Duration.ofMinutes(minutes), rate, seed);
+        soak.flapping = !noOutages;
         soak.report
                 .append("# Soak: ")
                 .append(minutes)
@@ -469,7 +475,9 @@ public final class Soak {
         }
 
         void start() {
-            thread.start();
+            if (flapping) {
+                thread.start();
+            }
         }
 
         private void run() {
@@ -497,10 +505,15 @@ public final class Soak {
 
         void stop() throws InterruptedException {
             running = false;
-            thread.join();
+            if (flapping) {
+                thread.join();
+            }
         }
 
         String summary() {
+            if (!flapping) {
+                return "the broker stayed up (--no-outages)";
+            }
             double total = outages.stream().mapToLong(Long::longValue).sum() / 1e9;
             return String.format(
                     Locale.ROOT,

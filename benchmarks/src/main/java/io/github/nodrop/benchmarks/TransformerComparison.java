@@ -1,10 +1,6 @@
 package io.github.nodrop.benchmarks;
 
 import io.github.nodrop.testkit.EmbeddedKafkaBroker;
-import io.github.nodrop.transformer.Guarantee;
-import io.github.nodrop.transformer.Mode;
-import io.github.nodrop.transformer.Transformer;
-import io.github.nodrop.transformer.TransformerConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -12,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,22 +16,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Records/s of the transformer in each mode beside a plain consume -> produce copy with no transform
- * (the ceiling), over the same input topic of ~100-byte JSON events, in one run against the embedded
- * broker. Each contender reads the whole topic with a fresh consumer group; the time is from its start
- * until every record's output is acknowledged. Writes {@code results/<date>-<host>-transformer.md}.
+ * Records/s of the transformer in each mode beside Kafka Streams doing the same enrichment (same
+ * guarantee) and a plain consume -> produce copy with no transform (the ceiling), over the same input
+ * topic of ~100-byte JSON events, in one run against the embedded broker. Each contender runs in a JVM
+ * of its own ({@link TransformerContender}) and reads the whole topic with a fresh consumer group; the
+ * time is from its JVM's start until every record's output is acknowledged. Writes {@code
+ * results/<date>-<host>-transformer.md}.
  *
  * <pre>java -cp ... io.github.nodrop.benchmarks.TransformerComparison [--records N] [--partitions 1,4]</pre>
  */
@@ -45,7 +36,7 @@ public final class TransformerComparison {
     private TransformerComparison() {}
 
     public static void main(String[] args) throws Exception {
-        int records = 200_000;
+        int records = 1_000_000;
         List<Integer> partitionCounts = List.of(1, 4);
         for (int i = 0; i < args.length - 1; i += 2) {
             if (args[i].equals("--records")) {
@@ -65,38 +56,34 @@ public final class TransformerComparison {
                 .append(System.getProperty("os.name"))
                 .append(", Java ")
                 .append(System.getProperty("java.version"))
-                .append(". Broker: embedded Kafka 4.4.0 on 127.0.0.1 in the same JVM, same cores.\n")
+                .append(". Broker: embedded Kafka 4.4.0 on 127.0.0.1 in the harness JVM, same cores.\n")
                 .append("Command: `benchmarks/run-transformer.sh")
                 .append(args.length == 0 ? "" : " " + String.join(" ", args))
                 .append("`. ")
                 .append(records)
-                .append(" records of ~100-byte JSON per run; records/s = records / time until every output is"
-                        + " acknowledged.\n\n");
+                .append(" records of ~100-byte JSON per run; records/s = records / time from the first output"
+                        + " record acknowledged to the last; start-up (client start, group join, Kafka Streams'"
+                        + " start-up) in its own column. Each contender in its own JVM (-Xms64m -Xmx512m, G1).\n\n");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int partitions : partitionCounts) {
                 String input = "bench-in-" + partitions;
                 broker.createTopic(input, partitions);
                 fill(broker, input, records);
-                Map<String, Double> rates = new java.util.LinkedHashMap<>();
-                rates.put("plain copy (no transform)", copy(broker, input, partitions, records));
-                for (Mode mode : Mode.values()) {
-                    rates.put(
-                            "nodrop " + mode + " at-least-once",
-                            transform(broker, input, partitions, records, mode, Guarantee.AT_LEAST_ONCE));
+                Map<String, Map<String, Double>> results = new java.util.LinkedHashMap<>();
+                for (String contender : CONTENDERS) {
+                    String output = input + "-" + contender + "-"
+                            + UUID.randomUUID().toString().substring(0, 6);
+                    broker.createTopic(output, partitions);
+                    broker.createTopic(input + ".dlq", 1);
+                    System.out.println("  " + partitions + " partition(s): " + contender);
+                    results.put(contender, runContender(contender, broker.bootstrapServers(), input, output, records));
                 }
-                rates.put(
-                        "nodrop serial exactly-once",
-                        transform(broker, input, partitions, records, Mode.SERIAL, Guarantee.EXACTLY_ONCE));
-                double ceiling = rates.get("plain copy (no transform)");
                 report.append("## ")
                         .append(partitions)
                         .append(" input partition")
                         .append(partitions == 1 ? "" : "s")
                         .append("\n\n");
-                report.append("| contender | records/s | ÷ plain copy |\n|---|---:|---:|\n");
-                rates.forEach((name, rate) ->
-                        report.append(String.format("| %s | %,.0f | %.2f |%n", name, rate, rate / ceiling)));
-                report.append('\n');
+                report.append(table(results, records));
                 System.out.print(report);
             }
         }
@@ -126,73 +113,112 @@ public final class TransformerComparison {
         }
     }
 
-    static double transform(
-            EmbeddedKafkaBroker broker, String input, int partitions, int records, Mode mode, Guarantee guarantee) {
-        String output = input + "-out-" + UUID.randomUUID().toString().substring(0, 6);
-        broker.createTopic(output, partitions);
-        broker.createTopic(input + ".dlq", 1);
-        Transformer transformer = TransformerConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
-                .input(input)
-                .output(output)
-                .groupId("bench-" + UUID.randomUUID())
-                .mode(mode)
-                .guarantee(guarantee)
-                .statsInterval(Duration.ZERO)
-                .create();
-        long start = System.nanoTime();
-        transformer.start();
-        while (transformer.metrics().getProduced() + transformer.metrics().getDeadLettered() < records) {
-            sleep(5);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        transformer.close();
-        return records / seconds;
-    }
+    static final List<String> CONTENDERS = List.of(
+            "copy",
+            "nodrop-serial",
+            "nodrop-pipeline",
+            "nodrop-worker",
+            "streams",
+            "nodrop-serial-eos",
+            "nodrop-pipeline-eos",
+            "streams-eos");
 
-    /** The ceiling: consume, produce the same bytes, commit after acknowledgement; no parsing, no hashing. */
-    static double copy(EmbeddedKafkaBroker broker, String input, int partitions, int records) {
-        String output = input + "-copy-" + UUID.randomUUID().toString().substring(0, 6);
-        broker.createTopic(output, partitions);
-        Properties c = broker.clientProperties();
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-copy-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        Properties p = broker.clientProperties();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        long start = System.nanoTime();
-        long[] acked = new long[1];
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            consumer.subscribe(List.of(input));
-            int copied = 0;
-            while (copied < records) {
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    producer.send(
-                            new ProducerRecord<>(
-                                    output, null, record.timestamp(), record.key(), record.value(), record.headers()),
-                            (m, e) -> {
-                                synchronized (acked) {
-                                    acked[0]++;
-                                }
-                            });
-                    offsets.put(
-                            new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1));
-                    copied++;
-                }
-                if (!offsets.isEmpty()) {
-                    producer.flush();
-                    consumer.commitSync(offsets);
+    static final Map<String, String> NAMES = Map.of(
+            "copy", "plain consume -> produce copy (no transform)",
+            "nodrop-serial", "nodrop serial, at-least-once",
+            "nodrop-pipeline", "nodrop pipeline (default), at-least-once",
+            "nodrop-worker", "nodrop worker, at-least-once",
+            "streams", "Kafka Streams + Jackson, at_least_once",
+            "nodrop-serial-eos", "nodrop serial, exactly-once",
+            "nodrop-pipeline-eos", "nodrop pipeline, exactly-once",
+            "streams-eos", "Kafka Streams + Jackson, exactly_once_v2");
+
+    /** Runs one contender in a JVM of its own and returns its figures (seconds, peakHeapUsed, peakRss, cpuNanos). */
+    static Map<String, Double> runContender(
+            String contender, String bootstrap, String input, String output, int records)
+            throws IOException, InterruptedException {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m",
+                "-Xmx512m",
+                "-XX:+UseG1GC",
+                "-Djava.net.preferIPv4Stack=true",
+                "-cp",
+                contender.startsWith("streams") ? streamsClasspath() : System.getProperty("java.class.path"),
+                contender.startsWith("streams")
+                        ? "io.github.nodrop.benchmarks.StreamsContender"
+                        : TransformerContender.class.getName(),
+                contender,
+                bootstrap,
+                input,
+                output,
+                String.valueOf(records));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, Double> figures = new HashMap<>();
+        StringBuilder tail = new StringBuilder();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("RESULT ")) {
+                    for (String pair : line.substring(7).split(" ")) {
+                        String[] kv = pair.split("=", 2);
+                        figures.put(kv[0], Double.parseDouble(kv[1]));
+                    }
+                } else if (tail.length() < 4000) {
+                    tail.append(line).append('\n');
                 }
             }
-            producer.flush();
         }
-        return records / ((System.nanoTime() - start) / 1e9);
+        if (!process.waitFor(15, TimeUnit.MINUTES) || !figures.containsKey("seconds")) {
+            process.destroyForcibly();
+            throw new IllegalStateException(contender + " failed:\n" + tail);
+        }
+        return figures;
+    }
+
+    /** kafka-streams needs the kafka-clients of its own version: its contender runs on its own classpath. */
+    static String streamsClasspath() {
+        String classpath = System.getProperty("bench.streams.classpath");
+        if (classpath == null || classpath.isBlank()) {
+            throw new IllegalStateException("-Dbench.streams.classpath is not set: run benchmarks/run-transformer.sh");
+        }
+        return classpath;
+    }
+
+    static String table(Map<String, Map<String, Double>> results, int records) {
+        StringBuilder md = new StringBuilder();
+        md.append("| contender | records/s | ÷ plain copy | ÷ Kafka Streams, same guarantee | start-up s |"
+                + " peak heap MB | peak RSS MB | ÷ Kafka Streams RSS | CPU s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        double copy = records / results.get("copy").get("seconds");
+        for (Map.Entry<String, Map<String, Double>> entry : results.entrySet()) {
+            String contender = entry.getKey();
+            Map<String, Double> f = entry.getValue();
+            double rate = records / f.get("seconds");
+            String streams = contender.endsWith("-eos") ? "streams-eos" : "streams";
+            boolean nodrop = contender.startsWith("nodrop");
+            String vsStreams = nodrop
+                    ? String.format(
+                            "%.2f", rate / (records / results.get(streams).get("seconds")))
+                    : "";
+            String vsStreamsRss = nodrop
+                    ? String.format(
+                            "%.2f", f.get("peakRss") / results.get(streams).get("peakRss"))
+                    : "";
+            md.append(String.format(
+                    "| %s | %,.0f | %.2f | %s | %.1f | %.0f | %.0f | %s | %.1f |%n",
+                    NAMES.get(contender),
+                    rate,
+                    rate / copy,
+                    vsStreams,
+                    f.getOrDefault("startupSeconds", 0.0),
+                    f.get("peakHeapUsed") / 1048576,
+                    f.get("peakRss") / 1048576,
+                    vsStreamsRss,
+                    f.get("cpuNanos") / 1e9));
+        }
+        return md.append('\n').toString();
     }
 
     static void sleep(long millis) {

@@ -1,0 +1,83 @@
+package io.github.nodrop.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** PNG charts of one harness run, drawn with XChart: caller-latency percentiles and delivered events/s. */
+final class Charts {
+
+    private Charts() {}
+
+    /**
+     * Caller latency at p50, p99, p99.9 and max for each contender of one table, on a log scale. Returns the
+     * file written.
+     */
+    static Path latency(List<RunResult> table, Path file, String title) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(480)
+                .title(title)
+                .xAxisTitle("percentile of one logger.info call")
+                .yAxisTitle("µs (log scale)")
+                .build();
+        style(chart);
+        chart.getStyler().setYAxisLogarithmic(true);
+        List<String> percentiles = List.of("p50", "p99", "p99.9", "max");
+        for (RunResult result : table) {
+            List<Double> values = new ArrayList<>();
+            for (String key : List.of("p50", "p99", "p999", "max")) {
+                values.add(Math.max(0.01, result.loggedFigure(key) / 1e3));
+            }
+            chart.addSeries(result.contender().id(), percentiles, values);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    /** Delivered events/s of each contender, one group per table (thread count). */
+    static Path delivered(List<List<RunResult>> tables, Path file, String title) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(480)
+                .title(title)
+                .xAxisTitle("logging threads")
+                .yAxisTitle("delivered events/s (every event counted in the topic)")
+                .build();
+        style(chart);
+        List<String> groups = new ArrayList<>();
+        for (List<RunResult> table : tables) {
+            groups.add(table.get(0).threads() + (table.get(0).threads() == 1 ? " thread" : " threads"));
+        }
+        for (RunResult first : tables.get(0)) {
+            if (first.contender().sink() != Contender.Sink.TOPIC) {
+                continue; // the file floor loses most events: a rate without them would mislead
+            }
+            List<Double> values = new ArrayList<>();
+            for (List<RunResult> table : tables) {
+                values.add(table.stream()
+                        .filter(r -> r.contender() == first.contender())
+                        .mapToDouble(RunResult::deliveredPerSecond)
+                        .findFirst()
+                        .orElse(0));
+            }
+            chart.addSeries(first.contender().id(), groups, values);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
+    private static void style(CategoryChart chart) {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setPlotGridVerticalLinesVisible(false);
+        chart.getStyler().setLabelsVisible(false);
+    }
+}
