@@ -25,15 +25,21 @@ final class Charts {
                 .height(480)
                 .title(title)
                 .xAxisTitle("percentile of one logger.info call")
-                .yAxisTitle("µs (log scale)")
+                .yAxisTitle("nanoseconds (log scale)")
                 .build();
         style(chart);
         chart.getStyler().setYAxisLogarithmic(true);
         List<String> percentiles = List.of("p50", "p99", "p99.9", "max");
+        long smallest = Long.MAX_VALUE;
+        for (RunResult result : table) {
+            smallest = Math.min(smallest, Math.max(1, result.loggedFigure("p50")));
+        }
+        // bars on a log axis need an explicit floor below the smallest bar, or XChart refuses the data
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
         for (RunResult result : table) {
             List<Double> values = new ArrayList<>();
             for (String key : List.of("p50", "p99", "p999", "max")) {
-                values.add(Math.max(0.01, result.loggedFigure(key) / 1e3));
+                values.add((double) Math.max(1, result.loggedFigure(key)));
             }
             chart.addSeries(result.contender().id(), percentiles, values);
         }

@@ -131,9 +131,14 @@ public final class LogbackComparison {
         String markdown =
                 render(tables, args, jvmFlags, partitions, settle, downCap, seconds, steadyRate, steadySeconds);
         String prefix = LocalDate.now() + "-" + hostname();
-        markdown += charts(tables, out, prefix);
         Path file = out.resolve(prefix + ".md");
-        Files.writeString(file, markdown);
+        Files.writeString(file, markdown); // first: a chart that fails must not cost the figures
+        try {
+            markdown += charts(tables, out, prefix);
+            Files.writeString(file, markdown);
+        } catch (RuntimeException | IOException e) {
+            progress("charts not drawn: " + e);
+        }
         System.out.println(markdown);
         progress("wrote " + file.toAbsolutePath() + " after " + seconds + " s");
         System.exit(0);
