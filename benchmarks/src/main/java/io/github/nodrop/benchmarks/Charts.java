@@ -19,15 +19,7 @@ final class Charts {
      * file written.
      */
     static Path latency(List<RunResult> table, Path file, String title) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(900)
-                .height(480)
-                .title(title)
-                .xAxisTitle("percentile of one logger.info call")
-                .yAxisTitle("nanoseconds (log scale)")
-                .build();
-        style(chart);
+        CategoryChart chart = chart(title, "percentile of one logger.info call", "nanoseconds (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
         List<String> percentiles = List.of("p50", "p99", "p99.9", "max");
         long smallest = Long.MAX_VALUE;
@@ -49,15 +41,7 @@ final class Charts {
 
     /** Delivered events/s of each contender, one group per table (thread count). */
     static Path delivered(List<List<RunResult>> tables, Path file, String title) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder()
-                .width(900)
-                .height(480)
-                .title(title)
-                .xAxisTitle("logging threads")
-                .yAxisTitle("delivered events/s (every event counted in the topic)")
-                .build();
-        style(chart);
+        CategoryChart chart = chart(title, "logging threads", "delivered events/s (every event counted in the topic)");
         List<String> groups = new ArrayList<>();
         for (List<RunResult> table : tables) {
             groups.add(table.get(0).threads() + (table.get(0).threads() == 1 ? " thread" : " threads"));
@@ -80,10 +64,19 @@ final class Charts {
         return file;
     }
 
-    private static void style(CategoryChart chart) {
+    private static CategoryChart chart(String title, String xAxis, String yAxis) {
+        System.setProperty("java.awt.headless", "true");
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(900)
+                .height(480)
+                .title(title)
+                .xAxisTitle(xAxis)
+                .yAxisTitle(yAxis)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);
         chart.getStyler().setLabelsVisible(false);
+        return chart;
     }
 }

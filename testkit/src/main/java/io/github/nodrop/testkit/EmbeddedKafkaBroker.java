@@ -340,7 +340,7 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
         }
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }

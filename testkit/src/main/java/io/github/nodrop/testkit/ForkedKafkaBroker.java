@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * The same single-node KRaft broker as {@link EmbeddedKafkaBroker}, run in a child JVM.
@@ -114,12 +112,7 @@ public final class ForkedKafkaBroker implements KafkaCluster {
         try {
             stop();
         } finally {
-            try (Stream<Path> paths = Files.walk(directory)) {
-                paths.sorted(Comparator.reverseOrder())
-                        .forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temporary directory is not worth failing for
-            }
+            EmbeddedKafkaBroker.deleteRecursively(directory);
         }
     }
 

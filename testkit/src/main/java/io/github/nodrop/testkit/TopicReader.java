@@ -29,9 +29,10 @@ final class TopicReader {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         long end = System.nanoTime() + deadline.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, deadline)
-                    .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            List<org.apache.kafka.common.TopicPartition> partitions = partitions(consumer, topic, end);
+            if (partitions.isEmpty()) {
+                return records; // the topic does not exist
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, deadline);

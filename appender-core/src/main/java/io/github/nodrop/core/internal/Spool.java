@@ -341,7 +341,7 @@ public final class Spool implements AutoCloseable {
         FileChannel old = active;
         FileLock oldLock = activeLock;
         Path oldPath = activePath;
-        long records = activeSize - headerSize;
+        long written = activeSize - headerSize; // on disk and still pending
         long onDisk = old.size() - headerSize;
         int oldHeader = headerSize;
         long oldRecords = activeRecords;
@@ -353,7 +353,7 @@ public final class Spool implements AutoCloseable {
             while (position < end) {
                 position += old.transferTo(position, end - position, active);
             }
-            activeSize += records;
+            activeSize += written;
             activeRecords = oldRecords;
             usedBytes.addAndGet(-oldHeader);
             notice = "fallback file " + oldPath.getFileName() + " was deleted while in use; its " + onDisk
