@@ -25,6 +25,9 @@ public final class AppenderConfig {
     public static final boolean DEFAULT_REPLAY_FALLBACK = true;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(1);
+    public static final boolean DEFAULT_DURABLE = false;
+    public static final long DEFAULT_JOURNAL_SIZE = 64L << 20;
+    public static final Duration DEFAULT_JOURNAL_SYNC_INTERVAL = Duration.ZERO;
 
     /**
      * Producer settings nodrop applies unless the user sets them. {@code max.block.ms} is short because
@@ -58,6 +61,9 @@ public final class AppenderConfig {
     private final boolean replayFallback;
     private final Duration shutdownTimeout;
     private final Duration retryInterval;
+    private final boolean durable;
+    private final long journalSize;
+    private final Duration journalSyncInterval;
 
     private AppenderConfig(Builder b, Map<String, Object> producerConfig) {
         this.appenderName = b.appenderName;
@@ -72,6 +78,9 @@ public final class AppenderConfig {
         this.replayFallback = b.replayFallback;
         this.shutdownTimeout = b.shutdownTimeout;
         this.retryInterval = b.retryInterval;
+        this.durable = b.durable;
+        this.journalSize = b.journalSize;
+        this.journalSyncInterval = b.journalSyncInterval;
     }
 
     public static Builder builder(String appenderName) {
@@ -89,6 +98,20 @@ public final class AppenderConfig {
     /** Everything handed to the producer factory: nodrop's defaults overlaid by the user's settings. */
     public Map<String, Object> producerConfig() {
         return producerConfig;
+    }
+
+    /**
+     * The settings of the replay producer: the same, with its own {@code client.id} and at most 16 MB of
+     * {@code buffer.memory} (replay keeps at most half of it in flight).
+     */
+    public Map<String, Object> replayProducerConfig() {
+        Map<String, Object> replay = new LinkedHashMap<>(producerConfig);
+        replay.put(ProducerConfig.CLIENT_ID_CONFIG, producerConfig.get(ProducerConfig.CLIENT_ID_CONFIG) + "-replay");
+        Object memory = producerConfig.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        long bytes =
+                memory == null ? 32L << 20 : Long.parseLong(memory.toString().trim());
+        replay.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(Math.min(bytes, 16L << 20)));
+        return Collections.unmodifiableMap(replay);
     }
 
     /** A fixed partition for every record, or {@code null} to let the key (or Kafka) choose. */
@@ -129,6 +152,21 @@ public final class AppenderConfig {
         return retryInterval;
     }
 
+    /** Whether every accepted event is written to the journal before the logging call returns. */
+    public boolean durable() {
+        return durable;
+    }
+
+    /** The journal's capacity in bytes (durable mode). */
+    public long journalSize() {
+        return journalSize;
+    }
+
+    /** How often the journal is flushed to the device for power loss; zero: never (a killed process loses nothing). */
+    public Duration journalSyncInterval() {
+        return journalSyncInterval;
+    }
+
     /** Thrown by {@link Builder#build()} with every problem found; {@link #problems()} lists them. */
     public static final class InvalidConfigException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -163,6 +201,9 @@ public final class AppenderConfig {
         private boolean replayFallback = DEFAULT_REPLAY_FALLBACK;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+        private boolean durable = DEFAULT_DURABLE;
+        private long journalSize = DEFAULT_JOURNAL_SIZE;
+        private Duration journalSyncInterval = DEFAULT_JOURNAL_SYNC_INTERVAL;
 
         private Builder(String appenderName) {
             this.appenderName = appenderName == null || appenderName.isBlank() ? "kafka" : appenderName;
@@ -281,6 +322,31 @@ public final class AppenderConfig {
             return this;
         }
 
+        public Builder durable(boolean value) {
+            this.durable = value;
+            return this;
+        }
+
+        public Builder journalSize(String value) {
+            size("journalSize", value, v -> this.journalSize = v);
+            return this;
+        }
+
+        public Builder journalSize(long value) {
+            this.journalSize = value;
+            return this;
+        }
+
+        public Builder journalSyncInterval(String value) {
+            duration("journalSyncInterval", value, v -> this.journalSyncInterval = v);
+            return this;
+        }
+
+        public Builder journalSyncInterval(Duration value) {
+            this.journalSyncInterval = value;
+            return this;
+        }
+
         /** Records a problem found by the adapter (a bad key pattern, say) so it is reported with the rest. */
         public Builder addProblem(String setting, String text) {
             problems.add(problem(setting, text));
@@ -323,6 +389,12 @@ public final class AppenderConfig {
             }
             if (retryInterval == null || retryInterval.isNegative() || retryInterval.isZero()) {
                 found.add(problem("retryInterval", "must be more than zero"));
+            }
+            if (journalSize < (1L << 20) || journalSize > (1L << 30)) {
+                found.add(problem("journalSize", "'" + journalSize + "' must be between 1MB and 1GB"));
+            }
+            if (journalSyncInterval == null || journalSyncInterval.isNegative()) {
+                found.add(problem("journalSyncInterval", "must be zero (never) or more"));
             }
             if (!found.isEmpty()) {
                 throw new InvalidConfigException(found);
@@ -371,6 +443,7 @@ public final class AppenderConfig {
                 + partition + ", bufferSize=" + bufferSize + ", bufferBytes=" + bufferBytes + ", fallbackDir="
                 + fallbackDir + ", maxFallbackFileSize=" + maxFallbackFileSize + ", maxFallbackTotalSize="
                 + maxFallbackTotalSize + ", replayFallback=" + replayFallback + ", shutdownTimeout="
-                + shutdownTimeout + '}';
+                + shutdownTimeout + ", durable=" + durable + ", journalSize=" + journalSize + ", journalSyncInterval="
+                + journalSyncInterval + '}';
     }
 }

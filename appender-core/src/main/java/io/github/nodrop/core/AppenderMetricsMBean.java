@@ -2,8 +2,13 @@ package io.github.nodrop.core;
 
 /**
  * The counters of one appender, as JMX shows them under {@code io.github.nodrop:type=KafkaAppender,
- * name=<appender>}. Every accepted event ends in exactly one of acked, spooled or dropped (or is still
- * buffered or in flight); replayed counts spooled records later acknowledged by Kafka.
+ * name=<appender>} (plus {@code instance=N} when several appenders share a name).
+ *
+ * <p>Every accepted event ends in exactly one of acked, spooled, quarantined or dropped; until then it is
+ * pending (buffered or in flight). So {@code Accepted = Acked + Spooled + Quarantined + Dropped + Pending}
+ * at all times, and {@code Pending} is 0 once the appender has stopped. Replayed and ReplayQuarantined count
+ * records leaving the spool (which may hold records of earlier runs and other processes); Recovered counts
+ * records a durable appender found un-acknowledged in its journal at start and moved to the spool.
  */
 public interface AppenderMetricsMBean {
 
@@ -11,15 +16,21 @@ public interface AppenderMetricsMBean {
 
     long getAcked();
 
+    long getSpooled();
+
     long getSpooledOverflow();
 
     long getSpooledFailed();
 
     long getSpooledShutdown();
 
-    long getSpooled();
+    long getQuarantined();
 
-    long getReplayed();
+    long getQuarantinedRefused();
+
+    long getQuarantinedEncodeError();
+
+    long getDropped();
 
     long getDroppedSpoolFull();
 
@@ -27,9 +38,15 @@ public interface AppenderMetricsMBean {
 
     long getDroppedEncodeError();
 
-    long getDroppedRejected();
+    long getDroppedStopped();
 
-    long getDropped();
+    long getPending();
+
+    long getReplayed();
+
+    long getReplayQuarantined();
+
+    long getRecovered();
 
     int getBufferDepth();
 
@@ -39,5 +56,9 @@ public interface AppenderMetricsMBean {
 
     long getSpoolBytes();
 
+    long getJournalBytes();
+
     boolean isKafkaAvailable();
+
+    boolean isDurable();
 }

@@ -2,45 +2,41 @@ package io.github.nodrop.core;
 
 import io.github.nodrop.core.internal.BoundedEventBuffer;
 import io.github.nodrop.core.internal.EventBuffer;
+import io.github.nodrop.core.internal.FileOps;
+import io.github.nodrop.core.internal.Journal;
+import io.github.nodrop.core.internal.JournalFiles;
 import io.github.nodrop.core.internal.Spool;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
- * The engine behind an appender: application threads {@link #submit} events into a bounded buffer and
- * return; a sender thread encodes and sends them; what Kafka does not take goes to the fallback
- * {@link Spool}; a replay thread resends spooled records once Kafka is back.
+ * The engine behind an appender, and its lifecycle. One event's way:
  *
- * <p>Rules this class keeps:
+ * <pre>
+ * application thread  {@link Intake}: [durable: encode, journal] -> bounded buffer -> return
+ *                        buffer or journal full -> encode, spool (overflow)
+ * sender thread       {@link Sender}: drain -> encode -> producer.send -> acked | {@link Fallback}
+ * replay thread       {@link Replay}: Kafka back? -> resend spool files with a producer of its own
+ * everywhere          {@link Fates}: one fate per event, counted; acked + spooled + quarantined + dropped
+ * </pre>
  *
- * <ul>
- *   <li>{@link #submit} never waits on Kafka and never throws. When the buffer is full the event is
- *       encoded and spooled on the calling thread (a local disk append, like a file appender).
- *   <li>Only the sender and replay threads call the producer, so Kafka's {@code max.block.ms} waits
- *       (metadata, full producer buffer) never reach the application. After a failure the sender spools
- *       without calling Kafka until the replay thread finds Kafka available again.
- *   <li>Every accepted event gets one counted fate: acked, spooled (overflow, failed, shutdown) or
- *       dropped (spool full or unwritable, encoder failure, record refused for good).
- *   <li>Kafka's callbacks only count and queue; spool writes happen on the sender thread, never on
- *       Kafka's network thread.
- *   <li>{@link #stop} is bounded by {@code shutdownTimeout}: it drains the buffer to Kafka, closes the
- *       producer with the time left, and spools whatever is still undelivered.
- * </ul>
+ * <p>{@link #start} opens the spool, recovers journals left by processes that did not stop cleanly, and
+ * starts the threads; it never contacts Kafka. {@link #submit} never waits on Kafka and never throws.
+ *
+ * <p>{@link #stop} is a barrier, bounded by {@code shutdownTimeout} (or the framework's shorter timeout):
+ * it closes the intake, lets the sender send what is buffered ({@code shutdownTimeout} 0: spool it at
+ * once), closes the producers (which makes Kafka answer everything it holds), spools whatever is not
+ * acknowledged, and closes the spool. When it returns, no appender thread touches the spool, the quarantine
+ * or the journal again, and every accepted event is acked, on disk, quarantined or counted dropped; the
+ * summary it reports checks that sum. Spooling what is left takes the time the local disk needs; an
+ * appender thread stuck past the timeout in a user's encoder is left behind, and the events it holds are
+ * reported as having no known fate.
  *
  * @param <E> the framework's event type
  */
@@ -49,8 +45,8 @@ public final class DeliveryEngine<E> {
     /** Thread names start with this, so adapters can keep events logged on them out of Kafka. */
     public static final String THREAD_PREFIX = "nodrop-";
 
-    private static final int BATCH = 512;
-    private static final long SPOOL_FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long a thread that missed the deadline gets to finish local work before it is left behind. */
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final AppenderConfig config;
     private final EventCodec<E> codec;
@@ -58,23 +54,25 @@ public final class DeliveryEngine<E> {
     private final StatusListener status;
     private final UndeliveredListener<E> undelivered;
     private final LongSupplier nanoClock;
+    private final FileOps ops;
     private final String prefix;
-    private final EventBuffer<E> buffer;
-    private final Spool spool;
     private final AppenderMetrics metrics;
-    private final DropReporter drops;
-    private final ConcurrentLinkedQueue<Failure<E>> failures = new ConcurrentLinkedQueue<>();
-    private final AtomicReference<Exception> unreportedOutage = new AtomicReference<>();
+    private final Fates<E> fates;
     private final Object lifecycle = new Object();
-    private final Object replayWakeup = new Object();
 
-    private volatile Producer<byte[], byte[]> producer;
-    private volatile boolean kafkaAvailable = true;
+    private volatile Intake<E> intake;
     private volatile boolean running;
-    private volatile boolean stopping;
-    private volatile long senderDeadline = Long.MAX_VALUE;
-    private Thread sender;
-    private Thread replayer;
+    private boolean used;
+    private EventBuffer<Pending<E>> buffer;
+    private Spool spool;
+    private Quarantine quarantine;
+    private Journal journal;
+    private ProducerSlot liveProducer;
+    private ProducerSlot replayProducer;
+    private Sender<E> sender;
+    private Replay replay;
+    private Thread senderThread;
+    private Thread replayThread;
     private ObjectName jmxName;
 
     public DeliveryEngine(
@@ -83,7 +81,7 @@ public final class DeliveryEngine<E> {
             ProducerFactory producerFactory,
             StatusListener status,
             UndeliveredListener<E> undelivered) {
-        this(config, codec, producerFactory, status, undelivered, System::nanoTime);
+        this(config, codec, producerFactory, status, undelivered, System::nanoTime, FileOps.DEFAULT);
     }
 
     DeliveryEngine(
@@ -92,108 +90,205 @@ public final class DeliveryEngine<E> {
             ProducerFactory producerFactory,
             StatusListener status,
             UndeliveredListener<E> undelivered,
-            LongSupplier nanoClock) {
+            LongSupplier nanoClock,
+            FileOps ops) {
         this.config = config;
         this.codec = codec;
         this.producerFactory = producerFactory == null ? ProducerFactory.DEFAULT : producerFactory;
         this.status = status;
-        this.undelivered = undelivered == null ? new UndeliveredListener<>() {} : undelivered;
+        this.undelivered = undelivered;
         this.nanoClock = nanoClock;
+        this.ops = ops;
         this.prefix = "appender '" + config.appenderName() + "': ";
-        this.buffer = new BoundedEventBuffer<>(config.bufferSize(), config.bufferBytes());
-        this.spool = new Spool(
-                config.fallbackDir(),
-                config.maxFallbackFileSize(),
-                config.maxFallbackTotalSize(),
-                config.topic(),
-                config.partition());
-        this.metrics = new AppenderMetrics(buffer::size, buffer::bytes, spool::usedBytes, () -> kafkaAvailable);
-        this.drops = new DropReporter(prefix, status, nanoClock);
+        this.metrics = new AppenderMetrics(config.durable());
+        this.fates = new Fates<>(metrics, undelivered, status, prefix, nanoClock);
     }
 
     /**
-     * Opens the spool and starts the threads; never contacts Kafka. Throws {@link IllegalStateException}
-     * naming {@code fallbackDir} when the spool directory cannot be created or written.
+     * Opens the spool (and, in durable mode, the journal) and starts the threads; never contacts Kafka.
+     * Throws {@link IllegalStateException} naming {@code fallbackDir} when the spool directory cannot be
+     * created or written. A journal that cannot be made is reported and the engine runs in memory.
      */
     public void start() {
         synchronized (lifecycle) {
             if (running) {
                 return;
             }
+            if (used) {
+                throw new IllegalStateException(prefix + "an engine runs once; make a new one to start again");
+            }
+            used = true;
+            spool = new Spool(
+                    config.fallbackDir(),
+                    config.maxFallbackFileSize(),
+                    config.maxFallbackTotalSize(),
+                    config.topic(),
+                    config.partition(),
+                    ops);
             try {
                 spool.open();
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException(
                         prefix + "fallbackDir '" + config.fallbackDir() + "' cannot be used: " + e.getMessage(), e);
             }
-            stopping = false;
+            quarantine = new Quarantine(spool.directory(), config, ops);
+            journal = openJournals();
+            buffer = new BoundedEventBuffer<>(config.bufferSize(), config.bufferBytes(), Pending::sizeOf);
+            Fallback<E> fallback = new Fallback<>(codec, spool, quarantine, journal, fates, System::currentTimeMillis);
+            String spooling = "spooling events to " + spool.directory()
+                    + (config.replayFallback() ? " and replaying them when it is back" : "");
+            Availability kafka = new Availability(status, prefix, spooling);
+            liveProducer = new ProducerSlot(
+                    "live",
+                    producerFactory,
+                    config.producerConfig(),
+                    status,
+                    prefix,
+                    nanoClock,
+                    config.retryInterval());
+            replayProducer = new ProducerSlot(
+                    "replay",
+                    producerFactory,
+                    config.replayProducerConfig(),
+                    status,
+                    prefix,
+                    nanoClock,
+                    config.retryInterval());
+            sender = new Sender<>(
+                    config, buffer, journal, fallback, metrics, kafka, liveProducer, status, prefix, nanoClock);
+            replay = new Replay(config, spool, quarantine, fates, kafka, replayProducer, status, prefix, nanoClock);
+            Journal journaled = journal;
+            metrics.gauges(
+                    buffer::size,
+                    buffer::bytes,
+                    spool::usedBytes,
+                    () -> journaled == null ? 0 : journaled.usedBytes(),
+                    kafka::available);
+            intake = new Intake<>(codec, buffer, journal, fallback, fates, nanoClock);
             running = true;
-            sender = thread("sender", this::runSender);
-            replayer = thread("replay", this::runReplayer);
-            sender.start();
-            replayer.start();
+            senderThread = thread("sender", sender);
+            replayThread = thread("replay", replay);
+            senderThread.start();
+            replayThread.start();
             registerMBean();
+        }
+    }
+
+    private Journal openJournals() {
+        try {
+            JournalFiles.Opened opened = JournalFiles.open(
+                    spool.directory(),
+                    config.appenderName(),
+                    config.journalSize() & ~7L,
+                    config.topic(),
+                    config.partition(),
+                    spool,
+                    config.maxFallbackFileSize(),
+                    config.maxFallbackTotalSize(),
+                    ops,
+                    config.durable());
+            metrics.recovered.add(opened.recovered);
+            if (opened.recovered > 0) {
+                status.info(prefix + "recovered " + opened.recovered + " events that an earlier run had accepted and"
+                        + " Kafka had not acknowledged (the journal of a process that did not stop cleanly); they are"
+                        + " in the spool and will be replayed");
+            }
+            for (String note : opened.notes) {
+                status.error(prefix + note, null);
+            }
+            return opened.journal;
+        } catch (IOException | RuntimeException e) {
+            if (config.durable()) {
+                status.error(
+                        prefix + "durable mode is not available (" + e + "): the journal cannot be made in "
+                                + spool.directory() + "; running in memory, so a killed process loses buffered events",
+                        e);
+            } else {
+                status.warn(prefix + "journals left in " + spool.directory() + " cannot be recovered: " + e, e);
+            }
+            return null;
         }
     }
 
     /** Hands an event over; returns at once. Safe from any thread; never throws. */
     public void submit(E event) {
-        metrics.accepted.increment();
-        int size;
-        try {
-            size = codec.estimateSize(event);
-        } catch (RuntimeException e) {
-            size = 1024;
-        }
-        if (!stopping && buffer.offer(event, size)) {
-            return;
-        }
-        EncodedRecord record = encode(event);
-        if (record != null) {
-            toSpool(event, record, stopping ? SpoolReason.SHUTDOWN : SpoolReason.OVERFLOW);
+        Intake<E> current = intake;
+        if (current != null) {
+            current.submit(event);
+        } else {
+            fates.accepted();
+            fates.dropped(event, DropReason.STOPPED, ": logged before the appender started", null);
         }
     }
 
-    /** Stops within {@code shutdownTimeout}; events not acknowledged by then are spooled. Idempotent. */
+    /** Stops within {@code shutdownTimeout}; see the class comment. Idempotent. */
     public void stop() {
+        stop(Duration.ZERO);
+    }
+
+    /**
+     * Stops within {@code shutdownTimeout}, or within {@code frameworkTimeout} when that is shorter and not
+     * zero (Log4j2 passes its own stop timeout). Idempotent.
+     */
+    public void stop(Duration frameworkTimeout) {
         synchronized (lifecycle) {
             if (!running) {
                 return;
             }
             running = false;
-            long timeout = config.shutdownTimeout().toNanos();
+            Duration timeout = config.shutdownTimeout();
+            if (frameworkTimeout != null
+                    && !frameworkTimeout.isZero()
+                    && !frameworkTimeout.isNegative()
+                    && frameworkTimeout.compareTo(timeout) < 0) {
+                timeout = frameworkTimeout;
+            }
             long start = nanoClock.getAsLong();
-            long deadline = start + timeout;
-            senderDeadline = start + timeout / 2;
-            stopping = true;
-            synchronized (replayWakeup) {
-                replayWakeup.notifyAll();
+            long deadline = start + timeout.toNanos();
+            intake.close(deadline + GRACE_NANOS);
+            replay.stop(deadline);
+            sender.shutdown(timeout.isZero());
+            join(senderThread, deadline);
+            if (senderThread.isAlive()) {
+                sender.shutdown(true); // out of time for Kafka: spool the rest
+                join(senderThread, nanoClock.getAsLong() + GRACE_NANOS);
             }
-            join(sender, deadline);
-            Producer<byte[], byte[]> p = producer;
-            if (p != null) {
-                try {
-                    p.close(Duration.ofNanos(Math.max(0, deadline - nanoClock.getAsLong())));
-                } catch (RuntimeException e) {
-                    status.warn(prefix + "closing the Kafka producer failed: " + e, e);
-                }
-            }
-            join(replayer, deadline);
-            spoolLeftovers();
+            liveProducer.close(Duration.ofNanos(Math.max(0, deadline - nanoClock.getAsLong())));
+            join(senderThread, nanoClock.getAsLong() + GRACE_NANOS); // a send() blocked on Kafka ends with the close
+            sender.finish();
+            join(replayThread, deadline);
+            replayProducer.close(Duration.ZERO);
+            join(replayThread, nanoClock.getAsLong() + GRACE_NANOS);
+            reportStuck(senderThread);
+            reportStuck(replayThread);
             spool.close();
-            unregisterMBean();
-            long inFlight = metrics.getInFlight();
-            if (inFlight > 0) {
-                status.warn(
-                        prefix + inFlight + " events were still in flight to Kafka at stop; their fate is unknown",
-                        null);
+            quarantine.close();
+            if (journal != null) {
+                journal.close();
             }
+            unregisterMBean();
+            long unaccounted = fates.check();
             String summary = prefix + "stopped: " + metrics.summary();
-            if (metrics.getDropped() > 0 || inFlight > 0) {
-                status.warn(summary, null);
+            if (metrics.getDropped() > 0 || unaccounted != 0) {
+                status.error(summary, null);
+            } else if (metrics.getQuarantined() > 0 || metrics.getReplayQuarantined() > 0) {
+                status.warn(
+                        summary + "; quarantined records are in "
+                                + quarantine.spool().directory(),
+                        null);
             } else {
                 status.info(summary);
             }
+        }
+    }
+
+    private void reportStuck(Thread thread) {
+        if (thread.isAlive()) {
+            StackTraceElement[] stack = thread.getStackTrace();
+            status.error(
+                    prefix + "thread " + thread.getName() + " did not finish within shutdownTimeout and is left behind"
+                            + (stack.length > 0 ? " (at " + stack[0] + ")" : ""),
+                    null);
         }
     }
 
@@ -209,268 +304,6 @@ public final class DeliveryEngine<E> {
         return config;
     }
 
-    // ---- sender thread
-
-    private void runSender() {
-        List<E> batch = new ArrayList<>(BATCH);
-        long nextProducerAttempt = 0;
-        while (true) {
-            if (producer == null && nanoClock.getAsLong() >= nextProducerAttempt) {
-                if (!createProducer()) {
-                    nextProducerAttempt =
-                            nanoClock.getAsLong() + config.retryInterval().toNanos();
-                }
-            }
-            batch.clear();
-            try {
-                buffer.drainTo(batch, BATCH, 50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            reportOutage();
-            spoolFailures();
-            for (E event : batch) {
-                deliver(event);
-            }
-            int lost = spool.flush(SPOOL_FLUSH_NANOS);
-            if (lost > 0) {
-                for (int i = 0; i < lost; i++) {
-                    metrics.countDropped(DropReason.SPOOL_ERROR);
-                }
-                drops.dropped(DropReason.SPOOL_ERROR, " in " + spool.directory() + ": " + spool.lastError(), null);
-            }
-            String notice = spool.takeNotice();
-            if (notice != null) {
-                status.warn(prefix + notice, null);
-            }
-            if (stopping && (buffer.size() == 0 || nanoClock.getAsLong() > senderDeadline)) {
-                spoolFailures();
-                return;
-            }
-        }
-    }
-
-    private boolean createProducer() {
-        try {
-            producer = producerFactory.create(config.producerConfig());
-            return true;
-        } catch (RuntimeException | LinkageError e) {
-            kafkaAvailable = false;
-            status.error(
-                    prefix + "cannot create the Kafka producer (" + e.getMessage()
-                            + "); events go to the fallback spool until it can",
-                    e);
-            return false;
-        }
-    }
-
-    private void deliver(E event) {
-        EncodedRecord record = encode(event);
-        if (record == null) {
-            return;
-        }
-        Producer<byte[], byte[]> p = producer;
-        if (p == null || !kafkaAvailable) {
-            toSpool(event, record, SpoolReason.FAILED);
-            return;
-        }
-        metrics.inFlight.increment();
-        try {
-            p.send(producerRecord(config.topic(), config.partition(), record), new Delivery(event, record));
-        } catch (RuntimeException e) {
-            metrics.inFlight.decrement();
-            markUnavailable(e);
-            toSpool(event, record, SpoolReason.FAILED);
-        }
-    }
-
-    private EncodedRecord encode(E event) {
-        try {
-            return codec.encode(event);
-        } catch (RuntimeException | StackOverflowError e) {
-            drop(event, DropReason.ENCODE_ERROR, ": " + e, e);
-            return null;
-        }
-    }
-
-    private void spoolFailures() {
-        Failure<E> failure;
-        while ((failure = failures.poll()) != null) {
-            if (failure.rejected) {
-                drop(failure.event, DropReason.REJECTED, ": " + failure.cause, failure.cause);
-            } else {
-                toSpool(failure.event, failure.record, stopping ? SpoolReason.SHUTDOWN : SpoolReason.FAILED);
-            }
-        }
-    }
-
-    private void spoolLeftovers() {
-        List<E> rest = new ArrayList<>();
-        try {
-            while (buffer.drainTo(rest, BATCH, 0, TimeUnit.MILLISECONDS) > 0) {
-                for (E event : rest) {
-                    EncodedRecord record = encode(event);
-                    if (record != null) {
-                        toSpool(event, record, SpoolReason.SHUTDOWN);
-                    }
-                }
-                rest.clear();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        spoolFailures();
-    }
-
-    private void toSpool(E event, EncodedRecord record, SpoolReason reason) {
-        Spool.Result result = spool.write(record);
-        if (result == Spool.Result.WRITTEN) {
-            metrics.countSpooled(reason);
-            notifyListener(() -> undelivered.spooled(event, reason));
-        } else if (result == Spool.Result.FULL) {
-            drop(event, DropReason.SPOOL_FULL, " in " + spool.directory(), null);
-        } else {
-            IOException error = spool.lastError();
-            drop(event, DropReason.SPOOL_ERROR, " in " + spool.directory() + ": " + error, error);
-        }
-    }
-
-    private void drop(E event, DropReason reason, String detail, Throwable cause) {
-        metrics.countDropped(reason);
-        drops.dropped(reason, detail, cause);
-        notifyListener(() -> undelivered.dropped(event, reason));
-    }
-
-    private void notifyListener(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            status.warn(prefix + "undelivered-event listener failed: " + e, e);
-        }
-    }
-
-    /** Called from any thread, including Kafka's network thread: only flags; the sender reports. */
-    private void markUnavailable(Exception cause) {
-        if (kafkaAvailable) {
-            kafkaAvailable = false;
-            unreportedOutage.set(cause);
-        }
-    }
-
-    private void reportOutage() {
-        Exception cause = unreportedOutage.getAndSet(null);
-        if (cause == null) {
-            return;
-        }
-        String spooling = "spooling events to " + spool.directory()
-                + (config.replayFallback() ? " and replaying them when it is back" : "");
-        if (isSecurityFailure(cause)) {
-            status.error(
-                    prefix + "Kafka refuses this appender's credentials or certificate (" + cause.getMessage() + "); "
-                            + spooling + ". Fix the security settings in producerConfig and restart.",
-                    null);
-        } else {
-            status.warn(prefix + "Kafka is unavailable (" + cause + "); " + spooling, null);
-        }
-    }
-
-    static boolean isSecurityFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.AuthenticationException
-                    || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean refusedForGood(Exception e) {
-        return e instanceof RecordTooLargeException || e instanceof org.apache.kafka.common.InvalidRecordException;
-    }
-
-    static ProducerRecord<byte[], byte[]> producerRecord(String topic, Integer partition, EncodedRecord record) {
-        return new ProducerRecord<>(
-                topic, partition, record.timestamp(), record.key(), record.value(), record.headers());
-    }
-
-    private final class Delivery implements Callback {
-        private final E event;
-        private final EncodedRecord record;
-
-        Delivery(E event, EncodedRecord record) {
-            this.event = event;
-            this.record = record;
-        }
-
-        @Override
-        public void onCompletion(RecordMetadata metadata, Exception exception) {
-            if (exception == null) {
-                metrics.acked.increment();
-            } else {
-                boolean rejected = refusedForGood(exception);
-                if (!rejected) {
-                    markUnavailable(exception);
-                }
-                failures.add(new Failure<>(event, record, exception, rejected));
-            }
-            metrics.inFlight.decrement();
-        }
-    }
-
-    private static final class Failure<E> {
-        final E event;
-        final EncodedRecord record;
-        final Exception cause;
-        final boolean rejected;
-
-        Failure(E event, EncodedRecord record, Exception cause, boolean rejected) {
-            this.event = event;
-            this.record = record;
-            this.cause = cause;
-            this.rejected = rejected;
-        }
-    }
-
-    // ---- replay thread
-
-    private void runReplayer() {
-        Replayer replay =
-                new Replayer(config, spool, status, prefix, metrics, () -> stopping, this::markUnavailable, nanoClock);
-        boolean busy = false;
-        while (!stopping) {
-            if (!busy) {
-                synchronized (replayWakeup) {
-                    try {
-                        replayWakeup.wait(Math.max(1, config.retryInterval().toMillis()));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-            busy = false;
-            Producer<byte[], byte[]> p = producer;
-            if (stopping || p == null) {
-                continue;
-            }
-            if (!kafkaAvailable) {
-                if (!replay.probe(p)) {
-                    continue;
-                }
-                kafkaAvailable = true;
-                status.info(prefix + "Kafka is available again"
-                        + (config.replayFallback() ? "; replaying the fallback spool" : ""));
-            }
-            if (config.replayFallback()) {
-                // keep going while there is spool to replay; rest only when it is empty
-                busy = replay.replayAll(p) > 0;
-            }
-        }
-    }
-
-    // ---- plumbing
-
     private Thread thread(String role, Runnable body) {
         Thread thread = new Thread(body, THREAD_PREFIX + role + "-" + config.appenderName());
         thread.setDaemon(true);
@@ -478,9 +311,6 @@ public final class DeliveryEngine<E> {
     }
 
     private void join(Thread thread, long deadline) {
-        if (thread == null) {
-            return;
-        }
         long remaining = deadline - nanoClock.getAsLong();
         try {
             if (remaining > 0) {

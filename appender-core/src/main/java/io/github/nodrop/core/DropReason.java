@@ -1,13 +1,16 @@
 package io.github.nodrop.core;
 
-/** Why an event was lost. Only these; everything else is delivered or spooled. */
+/** Why an event was lost. Only these; everything else is acked, spooled or quarantined. */
 public enum DropReason {
-    /** The spool reached {@code maxFallbackTotalSize}. */
+    /** The spool (or the quarantine) reached {@code maxFallbackTotalSize}. */
     SPOOL_FULL,
-    /** Writing the spool failed: disk full, directory gone, permissions. */
+    /** Writing the spool failed: disk full, I/O error, directory gone, permissions. */
     SPOOL_ERROR,
-    /** The encoder threw, so there were no bytes to send or spool. */
+    /** The encoder threw and not even a plain-text rendering of the event could be made. */
     ENCODE_ERROR,
-    /** Kafka refuses this record for good (larger than {@code max.request.size}, say); retrying cannot help. */
-    REJECTED
+    /**
+     * The appender had stopped: the event arrived after {@code stop()}, or a thread of the appender was stuck
+     * past the shutdown timeout holding it (in a user's encoder, say).
+     */
+    STOPPED
 }

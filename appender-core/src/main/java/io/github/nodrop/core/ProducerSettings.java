@@ -50,6 +50,7 @@ final class ProducerSettings {
             }
             merged.put(name, value);
         }
+        crossCheck(builder, user, merged, problems);
         String servers = builder.bootstrapServers();
         String fromProducer = user.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (servers != null && !servers.isBlank()) {
@@ -64,6 +65,69 @@ final class ProducerSettings {
             problems.add(builder.problem("bootstrapServers", "is required (for example 127.0.0.1:9092)"));
         }
         return merged;
+    }
+
+    /**
+     * The rules Kafka checks only when it creates a producer, checked here without creating one (which would
+     * log, during the framework's own start-up, and fail only on the sender thread): a user who set
+     * {@code request.timeout.ms} or {@code linger.ms} and not {@code delivery.timeout.ms} gets a delivery
+     * timeout that fits them, as Kafka does for its own default.
+     */
+    private static void crossCheck(
+            AppenderConfig.Builder builder,
+            Map<String, String> user,
+            Map<String, Object> merged,
+            List<String> problems) {
+        if (user.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            problems.add(builder.problem(
+                    "producerConfig " + ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "cannot be set: the appender's producers are not transactional"));
+        }
+        long linger = asLong(merged.get(ProducerConfig.LINGER_MS_CONFIG), 0);
+        long request = asLong(merged.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), 30_000);
+        long needed = linger + request;
+        if (user.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+            long delivery = asLong(merged.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), 0);
+            if (delivery < needed) {
+                problems.add(builder.problem(
+                        "producerConfig " + ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        "'" + delivery + "' must be at least linger.ms + request.timeout.ms (" + linger + " + "
+                                + request + " = " + needed + "), or Kafka refuses to create the producer"));
+            }
+        } else if (asLong(merged.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), 0) < needed) {
+            merged.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(needed));
+        }
+        String idempotence = user.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+        if (idempotence != null && idempotence.trim().equalsIgnoreCase("true")) {
+            String acks = String.valueOf(merged.getOrDefault(ProducerConfig.ACKS_CONFIG, "all"))
+                    .trim();
+            if (!acks.equals("all") && !acks.equals("-1")) {
+                problems.add(builder.problem(
+                        "producerConfig " + ProducerConfig.ACKS_CONFIG,
+                        "'" + acks + "' must be all with enable.idempotence=true"));
+            }
+            if (asLong(merged.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 5) > 5) {
+                problems.add(builder.problem(
+                        "producerConfig " + ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        "must be at most 5 with enable.idempotence=true"));
+            }
+            if (asLong(merged.get(ProducerConfig.RETRIES_CONFIG), 1) == 0) {
+                problems.add(builder.problem(
+                        "producerConfig " + ProducerConfig.RETRIES_CONFIG,
+                        "must not be 0 with enable.idempotence=true"));
+            }
+        }
+    }
+
+    private static long asLong(Object value, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return fallback; // its type was checked above; a bad value is reported there
+        }
     }
 
     /** A "did you mean" for typos such as {@code compresion.type}. */

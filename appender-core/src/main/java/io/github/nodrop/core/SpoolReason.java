@@ -2,9 +2,9 @@ package io.github.nodrop.core;
 
 /** Why an event went to the fallback spool instead of Kafka. */
 public enum SpoolReason {
-    /** The in-memory buffer was full when the application logged it. */
+    /** The in-memory buffer (or, in durable mode, the journal) was full when the application logged it. */
     OVERFLOW,
-    /** Kafka rejected it, timed out, or was unreachable. */
+    /** Kafka failed, timed out, was unreachable, or refused this appender's credentials. */
     FAILED,
     /** The appender stopped before Kafka acknowledged it. */
     SHUTDOWN

@@ -27,6 +27,7 @@ class DeliveryEngineTest {
     final RecordingStatus status = new RecordingStatus();
     final List<String> spooledEvents = new CopyOnWriteArrayList<>();
     final List<String> droppedEvents = new CopyOnWriteArrayList<>();
+    final List<String> quarantinedEvents = new CopyOnWriteArrayList<>();
     DeliveryEngine<String> engine;
 
     @AfterEach
@@ -50,6 +51,11 @@ class DeliveryEngineTest {
             @Override
             public void spooled(String event, SpoolReason reason) {
                 spooledEvents.add(event);
+            }
+
+            @Override
+            public void quarantined(String event, QuarantineReason reason) {
+                quarantinedEvents.add(event);
             }
 
             @Override
@@ -142,16 +148,24 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void aRecordKafkaRefusesForGoodIsDroppedWithItsReason() {
+    void aRecordKafkaRefusesForGoodIsQuarantinedWithItsReason() {
         MockProducer<byte[], byte[]> producer = mock(false);
         start(config().build(), c -> producer);
         engine.submit("huge");
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
         producer.errorNext(new RecordTooLargeException("too large"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedRejected() == 1);
-        assertThat(droppedEvents).containsExactly("huge");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getQuarantinedRefused() == 1);
+        assertThat(quarantinedEvents).containsExactly("huge");
+        assertThat(droppedEvents).isEmpty();
         assertThat(engine.metrics().isKafkaAvailable()).isTrue();
         assertThat(status.warnings).anyMatch(w -> w.contains("refuses the record") && w.contains("too large"));
+        List<EncodedRecord> kept = SpoolDump.records(SpoolDump.quarantine(dir));
+        assertThat(kept).hasSize(1);
+        assertThat(new String(kept.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("huge");
+        assertThat(new String(kept.get(0).headers().get(0).value(), StandardCharsets.UTF_8))
+                .contains("RecordTooLargeException")
+                .contains("too large");
+        assertThat(SpoolDump.records(dir)).as("never replayed on its own").isEmpty();
     }
 
     @Test
@@ -175,16 +189,19 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void anEncoderFailureIsCountedAsADropAndReportedOnce() {
+    void anEncoderFailureQuarantinesTheEventAsTextAndIsReportedOnce() {
         MockProducer<byte[], byte[]> producer = mock(true);
         start(config().build(), c -> producer);
         engine.submit("boom");
         engine.submit("boom");
         engine.submit("fine");
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedEncodeError() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getQuarantinedEncodeError() == 2);
         assertThat(status.warnings.stream().filter(w -> w.contains("encoder failed")))
                 .hasSize(1);
+        assertThat(SpoolDump.records(SpoolDump.quarantine(dir)))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("text of boom", "text of boom");
     }
 
     @Test
@@ -239,7 +256,7 @@ class DeliveryEngineTest {
         assertThat(engine.metrics().getDroppedSpoolFull()).isPositive();
         assertThat(engine.metrics().getSpoolBytes()).isLessThanOrEqualTo(4096);
         assertThat(SpoolDump.totalBytes(dir)).isLessThanOrEqualTo(4096);
-        assertThat(status.warnings.stream().filter(w -> w.contains("maxFallbackTotalSize")))
+        assertThat(status.errors.stream().filter(w -> w.contains("maxFallbackTotalSize")))
                 .hasSize(1);
     }
 
@@ -319,7 +336,7 @@ class DeliveryEngineTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getDroppedSpoolError() == 10);
         assertThat(droppedEvents).hasSize(10);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> status.warnings.stream()
+                .until(() -> status.errors.stream()
                         .anyMatch(w -> w.contains("appender 'test'") && w.contains(spoolDir.toString())));
 
         java.nio.file.Files.delete(spoolDir); // space is back

@@ -3,7 +3,7 @@ package io.github.nodrop.core;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Encodes a String event as its UTF-8 bytes; "boom" makes it throw. */
+/** Encodes a String event as its UTF-8 bytes; "boom" makes it throw; its text rendering is "text of ...". */
 public final class StringCodec implements EventCodec<String> {
 
     @Override
@@ -17,5 +17,10 @@ public final class StringCodec implements EventCodec<String> {
     @Override
     public int estimateSize(String event) {
         return 64 + 2 * event.length();
+    }
+
+    @Override
+    public String fallbackText(String event) {
+        return "text of " + event;
     }
 }

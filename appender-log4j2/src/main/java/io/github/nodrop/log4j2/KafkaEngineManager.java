@@ -48,6 +48,9 @@ final class KafkaEngineManager extends AbstractManager {
                         config.replayFallback(),
                         config.shutdownTimeout(),
                         config.retryInterval(),
+                        config.durable(),
+                        config.journalSize(),
+                        config.journalSyncInterval(),
                         System.identityHashCode(factory)));
         KafkaEngineManager manager = getManager(name, FACTORY, new Data(context, config, codec, factory));
         if (manager == null) {
@@ -71,7 +74,7 @@ final class KafkaEngineManager extends AbstractManager {
 
     @Override
     protected boolean releaseSub(long timeout, TimeUnit unit) {
-        engine.stop();
+        engine.stop(java.time.Duration.ofNanos(unit.toNanos(Math.max(0, timeout))));
         return true;
     }
 

@@ -52,6 +52,24 @@ final class Log4jCodec implements EventCodec<LogEvent> {
         return size;
     }
 
+    @Override
+    public String fallbackText(LogEvent event) {
+        StringBuilder text = new StringBuilder()
+                .append(java.time.Instant.ofEpochMilli(event.getTimeMillis()))
+                .append(' ')
+                .append(event.getLevel())
+                .append(" [")
+                .append(event.getThreadName())
+                .append("] ")
+                .append(event.getLoggerName())
+                .append(" - ")
+                .append(event.getMessage() == null ? "" : event.getMessage().getFormattedMessage());
+        if (event.getThrown() != null) {
+            text.append(" | ").append(event.getThrown());
+        }
+        return text.toString();
+    }
+
     private List<Header> headers(LogEvent event) {
         if (mdcHeaders.isEmpty()) {
             return Collections.emptyList();

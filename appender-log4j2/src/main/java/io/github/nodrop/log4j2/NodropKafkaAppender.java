@@ -42,6 +42,7 @@ public final class NodropKafkaAppender extends AbstractAppender {
 
     private final KafkaEngineManager manager;
     private final boolean includeLocation;
+    private final Configuration configuration;
 
     private NodropKafkaAppender(
             String name,
@@ -49,10 +50,12 @@ public final class NodropKafkaAppender extends AbstractAppender {
             Layout<? extends Serializable> layout,
             boolean ignoreExceptions,
             KafkaEngineManager manager,
-            boolean includeLocation) {
+            boolean includeLocation,
+            Configuration configuration) {
         super(name, filter, layout, ignoreExceptions, Property.EMPTY_ARRAY);
         this.manager = manager;
         this.includeLocation = includeLocation;
+        this.configuration = configuration;
     }
 
     @PluginBuilderFactory
@@ -75,11 +78,18 @@ public final class NodropKafkaAppender extends AbstractAppender {
         manager.submit(snapshot);
     }
 
+    /**
+     * Stops within {@code shutdownTimeout}, or within the {@code shutdownTimeout} of the Log4j2
+     * configuration when the user set a shorter one. The timeout Log4j2 passes here is not used as such:
+     * {@code LogManager.shutdown()} always passes 50 ms, which would send the last events of every run to
+     * the spool instead of Kafka.
+     */
     @Override
     public boolean stop(long timeout, TimeUnit timeUnit) {
         setStopping();
         boolean stopped = super.stop(timeout, timeUnit, false);
-        stopped &= manager.stop(timeout, timeUnit);
+        long configured = configuration == null ? 0 : configuration.getShutdownTimeoutMillis();
+        stopped &= manager.stop(Math.max(0, configured), TimeUnit.MILLISECONDS);
         setStopped();
         return stopped;
     }
@@ -135,6 +145,15 @@ public final class NodropKafkaAppender extends AbstractAppender {
         @PluginBuilderAttribute
         private boolean includeLocation;
 
+        @PluginBuilderAttribute
+        private boolean durable;
+
+        @PluginBuilderAttribute
+        private String journalSize = "64MB";
+
+        @PluginBuilderAttribute
+        private String journalSyncInterval = "0";
+
         private ProducerFactory producerFactory = ProducerFactory.DEFAULT;
 
         @Override
@@ -151,7 +170,10 @@ public final class NodropKafkaAppender extends AbstractAppender {
                     .maxFallbackTotalSize(maxFallbackTotalSize)
                     .replayFallback(replayFallback)
                     .shutdownTimeout(shutdownTimeout)
-                    .retryInterval(retryInterval);
+                    .retryInterval(retryInterval)
+                    .durable(durable)
+                    .journalSize(journalSize)
+                    .journalSyncInterval(journalSyncInterval);
             Property[] properties = getPropertyArray();
             if (properties != null) {
                 for (Property property : properties) {
@@ -181,7 +203,8 @@ public final class NodropKafkaAppender extends AbstractAppender {
                 LOGGER.error(e.getMessage(), e.getCause());
                 return null;
             }
-            return new NodropKafkaAppender(name, getFilter(), layout, isIgnoreExceptions(), manager, includeLocation);
+            return new NodropKafkaAppender(
+                    name, getFilter(), layout, isIgnoreExceptions(), manager, includeLocation, configuration);
         }
 
         private PatternLayout keyLayout(AppenderConfig.Builder settings, Configuration configuration) {
@@ -279,6 +302,21 @@ public final class NodropKafkaAppender extends AbstractAppender {
 
         public B setRetryInterval(String retryInterval) {
             this.retryInterval = retryInterval;
+            return asBuilder();
+        }
+
+        public B setDurable(boolean durable) {
+            this.durable = durable;
+            return asBuilder();
+        }
+
+        public B setJournalSize(String journalSize) {
+            this.journalSize = journalSize;
+            return asBuilder();
+        }
+
+        public B setJournalSyncInterval(String journalSyncInterval) {
+            this.journalSyncInterval = journalSyncInterval;
             return asBuilder();
         }
 

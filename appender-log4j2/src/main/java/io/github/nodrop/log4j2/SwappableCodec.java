@@ -30,4 +30,9 @@ final class SwappableCodec implements EventCodec<LogEvent> {
     public int estimateSize(LogEvent event) {
         return delegate.estimateSize(event);
     }
+
+    @Override
+    public String fallbackText(LogEvent event) {
+        return delegate.fallbackText(event);
+    }
 }

@@ -77,8 +77,10 @@ class HostileEventsIT {
 
             AppenderMetrics metrics = Log4j.appender(context, "KAFKA").getMetrics();
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> metrics.getAcked() + metrics.getSpooled() + metrics.getDropped() == 5);
-            assertThat(metrics.getDroppedRejected())
+                    .until(() ->
+                            metrics.getAcked() + metrics.getSpooled() + metrics.getQuarantined() + metrics.getDropped()
+                                    == 5);
+            assertThat(metrics.getQuarantinedRefused())
                     .as("the 2 MB event is refused by Kafka for good")
                     .isEqualTo(1);
             assertThat(metrics.getAcked()).isEqualTo(4);
@@ -140,7 +142,7 @@ class HostileEventsIT {
 
             AppenderMetrics metrics = appender.getMetrics();
             await().atMost(Duration.ofSeconds(60)).until(() -> metrics.getAcked() == 2);
-            assertThat(metrics.getDroppedEncodeError()).isEqualTo(1);
+            assertThat(metrics.getQuarantinedEncodeError()).isEqualTo(1);
             assertThat(Log4j.values(kafka.consume(topic, 2, Duration.ofSeconds(60))))
                     .containsExactlyInAnyOrder("before", "after");
             assertThat(status.messages).anyMatch(m -> m.contains("appender 'KAFKA'") && m.contains("layout bug"));

@@ -154,7 +154,8 @@ class NodropKafkaAppenderIT {
 
     @Test
     void aSpoolFileTornByACrashIsReplayedUpToTheTearAndTheTearIsReported(KafkaCluster kafka) throws Exception {
-        try (Spool crashed = new Spool(dir, 1 << 20, 1 << 30, topic, null)) {
+        try (Spool crashed =
+                new Spool(dir, 1 << 20, 1 << 30, topic, null, io.github.nodrop.core.internal.FileOps.DEFAULT)) {
             crashed.open();
             for (int i = 0; i < 3; i++) {
                 crashed.write(

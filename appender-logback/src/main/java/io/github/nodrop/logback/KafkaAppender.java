@@ -14,6 +14,7 @@ import io.github.nodrop.core.AppenderMetrics;
 import io.github.nodrop.core.DeliveryEngine;
 import io.github.nodrop.core.DropReason;
 import io.github.nodrop.core.ProducerFactory;
+import io.github.nodrop.core.QuarantineReason;
 import io.github.nodrop.core.RecursionGuard;
 import io.github.nodrop.core.SpoolReason;
 import io.github.nodrop.core.StatusListener;
@@ -63,6 +64,9 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private String shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private String retryInterval = "1 second";
     private boolean includeCallerData;
+    private boolean durable = AppenderConfig.DEFAULT_DURABLE;
+    private String journalSize = "64MB";
+    private String journalSyncInterval = "0";
     private ProducerFactory producerFactory = ProducerFactory.DEFAULT;
     private volatile DeliveryEngine<ILoggingEvent> engine;
 
@@ -82,7 +86,10 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
                 .maxFallbackTotalSize(maxFallbackTotalSize)
                 .replayFallback(replayFallback)
                 .shutdownTimeout(shutdownTimeout)
-                .retryInterval(retryInterval);
+                .retryInterval(retryInterval)
+                .durable(durable)
+                .journalSize(journalSize)
+                .journalSyncInterval(journalSyncInterval);
         producerConfig.forEach(builder::producerProperty);
         Encoder<ILoggingEvent> effectiveEncoder = encoder != null ? encoder : defaultEncoder();
         PatternLayout keyLayout = keyLayout(builder);
@@ -194,7 +201,11 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         return layout;
     }
 
-    /** Reports the engine's status through Logback's status system. */
+    /**
+     * Reports the engine's status through Logback's status system. Logback shows status messages only to
+     * registered status listeners, so warnings and errors (an outage, quarantined or dropped events) also go
+     * to standard error while no listener is registered: a loss is never silent.
+     */
     private final class Status implements StatusListener {
         @Override
         public void info(String message) {
@@ -204,11 +215,27 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         @Override
         public void warn(String message, Throwable cause) {
             addWarn(message, cause);
+            toStandardErrorIfUnheard("WARN", message);
         }
 
         @Override
         public void error(String message, Throwable cause) {
             addError(message, cause);
+            toStandardErrorIfUnheard("ERROR", message);
+        }
+
+        private void toStandardErrorIfUnheard(String level, String message) {
+            try {
+                if (getContext() == null
+                        || getContext()
+                                .getStatusManager()
+                                .getCopyOfStatusListenerList()
+                                .isEmpty()) {
+                    System.err.println(java.time.Instant.now() + " nodrop " + level + " " + message);
+                }
+            } catch (RuntimeException e) {
+                // reporting must never fail the appender
+            }
         }
     }
 
@@ -216,6 +243,11 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private final class Fallback implements UndeliveredListener<ILoggingEvent> {
         @Override
         public void spooled(ILoggingEvent event, SpoolReason reason) {
+            fallbackAppenders.appendLoopOnAppenders(event);
+        }
+
+        @Override
+        public void quarantined(ILoggingEvent event, QuarantineReason reason) {
             fallbackAppenders.appendLoopOnAppenders(event);
         }
 
@@ -329,6 +361,28 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     /** Capture caller data (class, method, line) on the logging thread, for encoders that print it. */
     public void setIncludeCallerData(boolean includeCallerData) {
         this.includeCallerData = includeCallerData;
+    }
+
+    /**
+     * Durable mode: each event is encoded and written to a memory-mapped journal under {@code fallbackDir}
+     * before the logging call returns, so a {@code kill -9} of the application loses none.
+     */
+    public void setDurable(boolean durable) {
+        this.durable = durable;
+    }
+
+    public boolean isDurable() {
+        return durable;
+    }
+
+    /** The journal's size in durable mode; default 64MB. */
+    public void setJournalSize(String journalSize) {
+        this.journalSize = journalSize;
+    }
+
+    /** How often durable mode flushes the journal to the device, for power loss; default 0 (never). */
+    public void setJournalSyncInterval(String journalSyncInterval) {
+        this.journalSyncInterval = journalSyncInterval;
     }
 
     /** The producer factory; tests inject one that returns a {@code MockProducer}. */

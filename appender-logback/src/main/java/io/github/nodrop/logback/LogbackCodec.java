@@ -16,8 +16,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Encodes Logback events with the configured {@link Encoder}: the value is the encoder's output without
  * its final line break, the key is the {@code key} pattern's output ({@code null} when empty), the
- * selected MDC entries become record headers, and the timestamp is the event's. Encoders are not
- * guaranteed thread-safe, so encoding is serialised.
+ * selected MDC entries become record headers, and the timestamp is the event's. Encoding is not
+ * serialised: Logback's own appenders (since 1.3) call an encoder from many threads at once, and durable
+ * mode encodes on the logging threads.
  */
 final class LogbackCodec implements EventCodec<ILoggingEvent> {
 
@@ -33,12 +34,8 @@ final class LogbackCodec implements EventCodec<ILoggingEvent> {
 
     @Override
     public EncodedRecord encode(ILoggingEvent event) {
-        byte[] value;
-        String key;
-        synchronized (this) {
-            value = encoder.encode(event);
-            key = keyLayout == null ? null : keyLayout.doLayout(event);
-        }
+        byte[] value = encoder.encode(event);
+        String key = keyLayout == null ? null : keyLayout.doLayout(event);
         return new EncodedRecord(
                 key == null || key.isEmpty() ? null : key.getBytes(StandardCharsets.UTF_8),
                 withoutFinalLineBreak(value),
@@ -54,6 +51,27 @@ final class LogbackCodec implements EventCodec<ILoggingEvent> {
             size += 4096;
         }
         return size;
+    }
+
+    @Override
+    public String fallbackText(ILoggingEvent event) {
+        StringBuilder text = new StringBuilder()
+                .append(java.time.Instant.ofEpochMilli(event.getTimeStamp()))
+                .append(' ')
+                .append(event.getLevel())
+                .append(" [")
+                .append(event.getThreadName())
+                .append("] ")
+                .append(event.getLoggerName())
+                .append(" - ")
+                .append(event.getFormattedMessage());
+        if (event.getThrowableProxy() != null) {
+            text.append(" | ")
+                    .append(event.getThrowableProxy().getClassName())
+                    .append(": ")
+                    .append(event.getThrowableProxy().getMessage());
+        }
+        return text.toString();
     }
 
     private List<Header> headers(ILoggingEvent event) {

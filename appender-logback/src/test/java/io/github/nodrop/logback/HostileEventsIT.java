@@ -82,8 +82,9 @@ class HostileEventsIT {
 
         AppenderMetrics metrics = appender.getMetrics();
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> metrics.getAcked() + metrics.getSpooled() + metrics.getDropped() == 5);
-        assertThat(metrics.getDroppedRejected())
+                .until(() -> metrics.getAcked() + metrics.getSpooled() + metrics.getQuarantined() + metrics.getDropped()
+                        == 5);
+        assertThat(metrics.getQuarantinedRefused())
                 .as("the 2 MB event is refused by Kafka for good")
                 .isEqualTo(1);
         assertThat(undelivered.list).anyMatch(e -> e.getFormattedMessage().length() == 2 * 1024 * 1024);
@@ -117,7 +118,7 @@ class HostileEventsIT {
 
         AppenderMetrics metrics = appender.getMetrics();
         await().atMost(Duration.ofSeconds(60)).until(() -> metrics.getAcked() == 2);
-        assertThat(metrics.getDroppedEncodeError()).isEqualTo(1);
+        assertThat(metrics.getQuarantinedEncodeError()).isEqualTo(1);
         assertThat(Logback.values(kafka.consume(topic, 2, Duration.ofSeconds(60))))
                 .containsExactlyInAnyOrder("before", "after");
         assertThat(Logback.statusMessages(context, ch.qos.logback.core.status.Status.WARN))

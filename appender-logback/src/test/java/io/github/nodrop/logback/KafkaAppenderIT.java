@@ -145,7 +145,8 @@ class KafkaAppenderIT {
 
     @Test
     void aSpoolFileTornByACrashIsReplayedUpToTheTearAndTheTearIsReported(KafkaCluster kafka) throws Exception {
-        try (Spool crashed = new Spool(dir, 1 << 20, 1 << 30, topic, null)) {
+        try (Spool crashed =
+                new Spool(dir, 1 << 20, 1 << 30, topic, null, io.github.nodrop.core.internal.FileOps.DEFAULT)) {
             crashed.open();
             for (int i = 0; i < 3; i++) {
                 crashed.write(
@@ -170,7 +171,8 @@ class KafkaAppenderIT {
     @Test
     void spooledEventsOfAnEarlierRunAreReplayedAtStart(KafkaCluster kafka) throws Exception {
         List<String> earlier = new ArrayList<>();
-        try (Spool previous = new Spool(dir, 1 << 20, 1 << 30, topic, null)) {
+        try (Spool previous =
+                new Spool(dir, 1 << 20, 1 << 30, topic, null, io.github.nodrop.core.internal.FileOps.DEFAULT)) {
             previous.open();
             for (int i = 0; i < 100; i++) {
                 String value = "line one " + i + "\nline two";

@@ -225,7 +225,7 @@ class KafkaAppenderTest {
         appender.stop();
         assertThat(appender.getMetrics().getAcked()).isEqualTo(100);
         assertThat(Logback.statusMessages(context, 0))
-                .anyMatch(m -> m.startsWith("appender 'KAFKA': stopped: accepted=100, acked=100"));
+                .anyMatch(m -> m.startsWith("appender 'KAFKA': stopped: accepted=100 = acked 100 + spooled 0"));
         assertThat(producer.history().stream().map(KafkaAppenderTest::value).collect(Collectors.toList()))
                 .hasSize(100);
     }

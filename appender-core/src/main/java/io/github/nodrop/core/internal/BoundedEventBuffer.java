@@ -1,40 +1,45 @@
 package io.github.nodrop.core.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToIntFunction;
 
 /**
- * An {@link EventBuffer} over an {@link ArrayBlockingQueue} (the event bound) with a byte budget kept in
+ * An {@link EventBuffer} over an {@link ArrayBlockingQueue} (the item bound) with a byte budget kept in
  * an {@link AtomicLong}. An offer reserves its bytes first and gives them back if the queue is full, so
- * the budget is never exceeded, even by concurrent offers. The consumer polls rather than waits, so an
- * offer never has to wake a thread.
+ * the budget is never exceeded, even by concurrent offers. The item's size is read back with {@code
+ * sizeOf} when drained, so nothing is allocated per item.
+ *
+ * <p>Drains go straight into the caller's list, with no state shared between drains, so the sender and a
+ * stopping thread may drain at once and each item is drained exactly once. The consumer polls rather than waits, so an offer never has to wake
+ * a thread.
  */
-public final class BoundedEventBuffer<E> implements EventBuffer<E> {
+public final class BoundedEventBuffer<T> implements EventBuffer<T> {
 
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
 
-    private final ArrayBlockingQueue<Entry<E>> queue;
+    private final ArrayBlockingQueue<T> queue;
     private final long maxBytes;
+    private final ToIntFunction<T> sizeOf;
     private final AtomicLong bytes = new AtomicLong();
-    private final List<Entry<E>> scratch = new ArrayList<>();
 
-    public BoundedEventBuffer(int maxEvents, long maxBytes) {
-        this.queue = new ArrayBlockingQueue<>(maxEvents);
+    public BoundedEventBuffer(int maxItems, long maxBytes, ToIntFunction<T> sizeOf) {
+        this.queue = new ArrayBlockingQueue<>(maxItems);
         this.maxBytes = maxBytes;
+        this.sizeOf = sizeOf;
     }
 
     @Override
-    public boolean offer(E event, int sizeInBytes) {
+    public boolean offer(T item, int sizeInBytes) {
         if (bytes.addAndGet(sizeInBytes) > maxBytes) {
             bytes.addAndGet(-sizeInBytes);
             return false;
         }
-        if (!queue.offer(new Entry<>(event, sizeInBytes))) {
+        if (!queue.offer(item)) {
             bytes.addAndGet(-sizeInBytes);
             return false;
         }
@@ -42,16 +47,17 @@ public final class BoundedEventBuffer<E> implements EventBuffer<E> {
     }
 
     @Override
-    public int drainTo(List<E> target, int max, long timeout, TimeUnit unit) throws InterruptedException {
-        scratch.clear();
-        if (queue.drainTo(scratch, max) == 0) {
+    public int drainTo(List<T> target, int max, long timeout, TimeUnit unit) throws InterruptedException {
+        int from = target.size();
+        int drained = drainOnce(target, max);
+        if (drained == 0 && timeout > 0) {
             // Poll instead of waiting on the queue's condition: a waiting consumer makes every offer
             // signal it, a wake-up system call on the caller's thread. Polling costs the sender a few
             // hundred wake-ups a second while idle and adds at most MAX_IDLE_PARK to an event's wait,
             // which linger.ms dwarfs.
             long deadline = System.nanoTime() + unit.toNanos(timeout);
             long park = MIN_IDLE_PARK_NANOS;
-            while (queue.drainTo(scratch, max) == 0) {
+            while ((drained = drainOnce(target, max)) == 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return 0;
@@ -64,14 +70,15 @@ public final class BoundedEventBuffer<E> implements EventBuffer<E> {
             }
         }
         long released = 0;
-        for (Entry<E> entry : scratch) {
-            target.add(entry.event);
-            released += entry.size;
+        for (int i = from; i < target.size(); i++) {
+            released += sizeOf.applyAsInt(target.get(i));
         }
         bytes.addAndGet(-released);
-        int drained = scratch.size();
-        scratch.clear();
         return drained;
+    }
+
+    private int drainOnce(List<T> target, int max) {
+        return queue.drainTo(target, max); // atomic under the queue's lock, straight into the caller's list
     }
 
     @Override
@@ -82,15 +89,5 @@ public final class BoundedEventBuffer<E> implements EventBuffer<E> {
     @Override
     public long bytes() {
         return bytes.get();
-    }
-
-    private static final class Entry<E> {
-        final E event;
-        final int size;
-
-        Entry(E event, int size) {
-            this.event = event;
-            this.size = size;
-        }
     }
 }

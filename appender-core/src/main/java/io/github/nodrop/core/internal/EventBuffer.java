@@ -4,21 +4,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-memory hand-off between application threads and the sender: bounded in events and in bytes.
- * {@link #offer} never blocks; when it refuses, the caller spools the event instead.
+ * The in-memory hand-off between application threads and the sender: bounded in items and in bytes.
+ * {@link #offer} never blocks; when it refuses, the caller takes the overflow path instead.
  *
- * @param <E> the framework's event type
+ * @param <T> what is handed over
  */
-public interface EventBuffer<E> {
+public interface EventBuffer<T> {
 
-    /** Adds the event unless the buffer is full in events or bytes. Thread-safe, never blocks. */
-    boolean offer(E event, int sizeInBytes);
+    /** Adds the item unless the buffer is full in items or bytes. Thread-safe, never blocks. */
+    boolean offer(T item, int sizeInBytes);
 
     /**
-     * Moves up to {@code max} events into {@code target}, waiting up to the timeout for the first one.
-     * Called by one consumer thread at a time.
+     * Moves up to {@code max} items into {@code target}, waiting up to the timeout for the first one.
+     * Thread-safe: concurrent drains each get distinct items.
      */
-    int drainTo(List<E> target, int max, long timeout, TimeUnit unit) throws InterruptedException;
+    int drainTo(List<T> target, int max, long timeout, TimeUnit unit) throws InterruptedException;
 
     int size();
 

@@ -4,20 +4,14 @@ import io.github.nodrop.core.EncodedRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,69 +19,70 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The fallback spool: files in one directory holding records Kafka did not take.
  *
- * <p>Files are named {@code spool-<utc time>-<seq>-<owner>.active} while a process writes them and
- * renamed to {@code .spool} when sealed (at {@code maxFileSize}, when Kafka is back, and at stop); names
- * sort oldest first. The writer holds an exclusive {@link FileLock} on its active file, and a replayer
- * holds one on each file it replays until it deletes it, so several processes can share a directory:
- * a file is replayed by one process only, and an {@code .active} file no process holds (its writer was
- * killed) is recovered like a sealed one.
+ * <p>Rules:
  *
- * <p>The total size of the directory is capped: a write that would pass {@code maxTotalSize} is refused
- * with {@link Result#FULL}. Files are created owner-only (0600, directory 0700) where the file system
- * supports POSIX permissions: logs hold personal data.
+ * <ul>
+ *   <li><b>Written means in the file.</b> {@link #write} returns only after the records' bytes are in the
+ *       file (the page cache, which outlives the process), and reports exactly how many made it. A write
+ *       that fails half-way is cut back to the last whole record, so a counted record is never followed
+ *       by garbage, and the rest are reported unwritten (after one retry in a fresh file).
+ *   <li><b>Closed means closed.</b> After {@link #close} nothing writes, renames or deletes a file of this
+ *       spool: {@link #write} answers {@link Outcome#CLOSED}, claims and deletes are refused.
+ *   <li><b>Shared safely.</b> Files are named {@code spool-<utc time>-<seq>-<owner>.active} while written
+ *       and renamed to {@code .spool} when sealed; names sort oldest first. Writers and replayers hold an
+ *       exclusive lock through {@link FileClaims}, so several appenders and processes can share a
+ *       directory: a file is replayed by one of them only, and an {@code .active} file nobody holds (its
+ *       writer was killed) is recovered like a sealed one.
+ *   <li><b>Capped.</b> A write that would take the directory past {@code maxTotalSize} is refused with
+ *       {@link Outcome#FULL}. Files are owner-only where the file system has POSIX permissions.
+ * </ul>
  *
- * <p>Writes are batched in a 64 KB buffer that {@link #flush} writes out (the sender calls it every few
- * tens of milliseconds) and sealing writes before it seals, so a process killed with {@code kill -9}
- * loses at most that short tail, as it loses what is in its in-memory buffer.
- *
- * <p>Thread-safe: writes are serialised by the spool's monitor.
+ * <p>Every file operation goes through {@link FileOps}. Thread-safe: writes are serialised by the spool's
+ * monitor.
  */
 public final class Spool implements AutoCloseable {
 
-    /** Outcome of a write. */
-    public enum Result {
+    /** What became of a write. */
+    public enum Outcome {
         WRITTEN,
         FULL,
-        ERROR
+        ERROR,
+        CLOSED
     }
 
     static final String ACTIVE = ".active";
     static final String SEALED = ".spool";
+    static final String PROGRESS = ".settled";
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
-    private static final boolean POSIX =
-            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final int STAGING = 64 * 1024;
 
     private final Path directory;
     private final String topic;
     private final Integer partition;
     private final long maxFileSize;
     private final long maxTotalSize;
+    private final FileOps ops;
     private final String owner = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong usedBytes = new AtomicLong();
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
     private long sequence;
-    private Path activePath;
-    private FileChannel active;
-    /** Records appended but not yet written: one write per batch instead of one per record. */
-    private final ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
-
-    private int pendingRecords;
-    private long pendingSince;
-    private FileLock activeLock;
+    private FileClaims.Claim active;
     private long activeSize;
-    /** Records written out to the active file (not counting {@link #pending}). */
     private long activeRecords;
-
     private int headerSize;
+    private boolean closed;
+    private Outcome lastOutcome = Outcome.WRITTEN;
     private IOException lastError;
     private String notice;
 
-    public Spool(Path directory, long maxFileSize, long maxTotalSize, String topic, Integer partition) {
+    public Spool(Path directory, long maxFileSize, long maxTotalSize, String topic, Integer partition, FileOps ops) {
         this.directory = directory.toAbsolutePath().normalize();
         this.topic = topic;
         this.partition = partition;
         this.maxFileSize = maxFileSize;
         this.maxTotalSize = maxTotalSize;
+        this.ops = ops;
     }
 
     /** Creates the directory if needed and measures what is already there. */
@@ -103,89 +98,160 @@ public final class Spool implements AutoCloseable {
         return directory;
     }
 
+    public FileOps ops() {
+        return ops;
+    }
+
+    /** The topic written into the header of this spool's files. */
+    public String topic() {
+        return topic;
+    }
+
+    /** The fixed partition written into the header of this spool's files, or {@code null}. */
+    public Integer partition() {
+        return partition;
+    }
+
     /** Bytes in the spool directory now, this and other processes' files together. */
     public long usedBytes() {
         return usedBytes.get();
     }
 
-    /** The error behind the last {@link Result#ERROR}, for the report. */
+    /** The error behind the last {@link Outcome#ERROR}, for the report. */
     public synchronized IOException lastError() {
         return lastError;
     }
 
-    /** Appends one record; never throws. */
-    public synchronized Result write(EncodedRecord record) {
-        ByteBuffer framed = SpoolFormat.encode(record);
-        int size = framed.remaining();
-        if (usedBytes.get() + size + (active == null ? 64 : 0) > maxTotalSize) {
-            refreshUsageQuietly(); // another process may have replayed and deleted files
-            if (usedBytes.get() + size > maxTotalSize) {
-                return Result.FULL;
-            }
+    /** Why the last {@link #write(List, int, int)} wrote fewer records than asked. */
+    public synchronized Outcome lastOutcome() {
+        return lastOutcome;
+    }
+
+    /** What a write did: how many records are now in the file, and why the rest are not. */
+    public static final class Written {
+        public final int count;
+        public final Outcome outcome;
+        public final IOException error;
+
+        Written(int count, Outcome outcome, IOException error) {
+            this.count = count;
+            this.outcome = outcome;
+            this.error = error;
         }
-        try {
-            if (active != null && activeSize + size > maxFileSize && activeSize > headerSize) {
-                sealActive();
-            }
-            if (active == null) {
-                openActive();
-            }
-            if (size > pending.remaining()) {
-                flushPending();
-            }
-            if (size > pending.capacity()) {
-                relinkIfDeleted();
-                while (framed.hasRemaining()) {
-                    active.write(framed);
-                }
-                activeRecords++;
-            } else {
-                if (pending.position() == 0) {
-                    pendingSince = System.nanoTime();
-                }
-                pending.put(framed);
-                pendingRecords++;
-            }
-            activeSize += size;
-            usedBytes.addAndGet(size);
-            return Result.WRITTEN;
-        } catch (IOException | RuntimeException e) {
-            lastError = e instanceof IOException ? (IOException) e : new IOException(e);
-            abandonActive();
-            return Result.ERROR;
-        }
+    }
+
+    /** Appends one record. Never throws. */
+    public synchronized Written write(EncodedRecord record) {
+        return write(List.of(record), 0, 1);
     }
 
     /**
-     * Writes what {@link #write} buffered, if it waited longer than {@code maxAgeNanos}. Returns the number
-     * of records lost to a write error (also in {@link #lastError()}), normally 0.
+     * Appends {@code records[from, to)} in order; the first {@code count} of them are in the file when this
+     * returns, the rest are not, for the reason given. Never throws.
      */
-    public synchronized int flush(long maxAgeNanos) {
-        if (pending.position() == 0 || System.nanoTime() - pendingSince < maxAgeNanos) {
-            return 0;
+    public synchronized Written write(List<EncodedRecord> records, int from, int to) {
+        lastOutcome = Outcome.WRITTEN;
+        if (closed) {
+            lastOutcome = Outcome.CLOSED;
+            return new Written(0, Outcome.CLOSED, null);
         }
-        int records = pendingRecords;
+        int written = tryWrite(records, from, to);
+        if (written < to - from && lastOutcome == Outcome.ERROR) {
+            written += tryWrite(records, from + written, to); // once more, in a fresh file
+        }
+        return new Written(written, written == to - from ? Outcome.WRITTEN : lastOutcome, lastError);
+    }
+
+    private int tryWrite(List<EncodedRecord> records, int from, int to) {
+        int committed = 0;
+        int staged = 0;
         try {
-            flushPending();
-            return 0;
-        } catch (IOException e) {
-            lastError = e;
-            pending.clear();
-            pendingRecords = 0;
+            if (active != null) {
+                relinkIfDeleted();
+            }
+            staging.clear();
+            for (int i = from; i < to; i++) {
+                EncodedRecord record = records.get(i);
+                int size = SpoolFormat.RECORD_OVERHEAD + SpoolFormat.bodySize(record);
+                if (!fits(size + (long) staging.position())) {
+                    committed += flush(staged);
+                    staged = 0;
+                    lastOutcome = Outcome.FULL;
+                    return committed;
+                }
+                if (active != null && activeSize + staging.position() + size > maxFileSize && activeSize > headerSize) {
+                    committed += flush(staged);
+                    staged = 0;
+                    sealActive();
+                }
+                if (active == null) {
+                    openActive();
+                }
+                if (size > staging.remaining()) {
+                    committed += flush(staged);
+                    staged = 0;
+                }
+                if (size > staging.capacity()) {
+                    ByteBuffer alone = ByteBuffer.allocate(size);
+                    SpoolFormat.writeFrame(alone, record);
+                    writeOut(alone.flip());
+                    activeRecords++;
+                    committed++;
+                } else {
+                    SpoolFormat.writeFrame(staging, record);
+                    staged++;
+                }
+            }
+            committed += flush(staged);
+            return committed;
+        } catch (IOException | RuntimeException e) {
+            lastOutcome = Outcome.ERROR;
+            lastError = e instanceof IOException ? (IOException) e : new IOException(e.toString(), e);
             abandonActive();
-            return records;
+            return committed;
         }
     }
 
-    private void flushPending() throws IOException {
-        relinkIfDeleted();
-        pending.flip();
-        while (pending.hasRemaining()) {
-            active.write(pending);
+    private boolean fits(long bytes) {
+        long header = active == null ? 64 : 0;
+        if (usedBytes.get() + bytes + header <= maxTotalSize) {
+            return true;
         }
-        activeRecords += pendingRecords;
-        pending.clear();
-        pendingRecords = 0;
+        refreshUsageQuietly(); // another process may have replayed and deleted files
+        return usedBytes.get() + bytes + header <= maxTotalSize;
+    }
+
+    /** Writes what is staged; returns the records it held. On failure the file is cut back to before them. */
+    private int flush(int staged) throws IOException {
+        if (staging.position() == 0) {
+            return staged;
+        }
+        staging.flip();
+        writeOut(staging);
+        staging.clear();
+        activeRecords += staged;
+        return staged;
+    }
+
+    private void writeOut(ByteBuffer frames) throws IOException {
+        FileChannel channel = active.channel();
+        long before = activeSize;
+        int bytes = frames.remaining();
+        try {
+            while (frames.hasRemaining()) {
+                ops.write(channel, frames);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                ops.truncate(channel, before); // no torn record after the counted ones
+                channel.position(before);
+            } catch (IOException | RuntimeException ignored) {
+                // the file keeps a torn tail: sealed below, its reader stops there
+            }
+            throw e;
+        }
+        activeSize += bytes;
+        usedBytes.addAndGet(bytes);
     }
 
     /** Seals the file being written so a replayer can take it. */
@@ -193,31 +259,43 @@ public final class Spool implements AutoCloseable {
         if (active == null) {
             return;
         }
-        if (pending.position() > 0) {
-            try {
-                flushPending();
-            } catch (IOException e) {
-                lastError = e;
-                pending.clear();
-                pendingRecords = 0;
-            }
-        }
+        Path activePath = active.path();
         try {
             relinkIfDeleted();
         } catch (IOException e) {
             lastError = e;
         }
+        activePath = active.path();
+        if (activeRecords == 0 && activeSize == headerSize) {
+            try {
+                ops.deleteIfExists(activePath); // nothing in it: no empty files for replayers to open
+                usedBytes.addAndGet(-headerSize);
+            } catch (IOException e) {
+                lastError = e;
+            }
+            active.close();
+            active = null;
+            activeSize = 0;
+            return;
+        }
         Path sealed = directory.resolve(baseName(activePath) + SEALED);
         try {
-            Files.move(activePath, sealed, StandardCopyOption.ATOMIC_MOVE);
+            active.renameTo(sealed, ops);
         } catch (IOException e) {
             lastError = e; // stays .active; recovered as an orphan once this process lets go of it
-            if (!Files.exists(activePath) && activeRecords > 0) {
+            if (!ops.exists(activePath) && activeRecords > 0) {
                 notice = "fallback file " + activePath + " was deleted while in use and could not be rewritten (" + e
-                        + "): " + activeRecords + " spooled records in it are lost";
+                        + "): the records in it are lost";
             }
         }
-        closeActive();
+        active.close();
+        active = null;
+        activeSize = 0;
+    }
+
+    /** Whether this spool has a file open for writing. */
+    public synchronized boolean hasActiveFile() {
+        return active != null;
     }
 
     /**
@@ -226,10 +304,10 @@ public final class Spool implements AutoCloseable {
      */
     public List<Path> candidates() {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "spool-*")) {
-            for (Path path : stream) {
+        try {
+            for (Path path : ops.list(directory, "spool-*")) {
                 String name = path.getFileName().toString();
-                if (name.endsWith(SEALED) || name.endsWith(ACTIVE)) {
+                if ((name.endsWith(SEALED) || name.endsWith(ACTIVE)) && !FileClaims.isHeld(path)) {
                     files.add(path);
                 }
             }
@@ -240,31 +318,26 @@ public final class Spool implements AutoCloseable {
         return files;
     }
 
-    /** Locks a file for replay, or returns {@code null} if someone else holds it or it is gone. */
+    /** Locks a file for replay, or returns {@code null} if someone holds it, it is gone, or the spool is closed. */
     public ClaimedFile claim(Path path) {
         synchronized (this) {
-            if (path.equals(activePath)) {
+            if (closed) {
                 return null;
             }
         }
-        FileChannel channel = null;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by this JVM: another appender sharing the directory
-            }
-            if (lock == null || !Files.exists(path)) {
-                channel.close();
+            FileClaims.Claim claim = FileClaims.claim(path, ops, false);
+            if (claim == null) {
                 return null;
             }
-            return new ClaimedFile(path, channel, lock);
+            if (!ops.exists(path)) {
+                claim.close();
+                return null;
+            }
+            return new ClaimedFile(claim);
         } catch (NoSuchFileException e) {
             return null;
-        } catch (IOException e) {
-            closeQuietly(channel);
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -272,61 +345,67 @@ public final class Spool implements AutoCloseable {
     /** Re-reads the directory's total size. */
     public synchronized void refreshUsage() throws IOException {
         long total = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "spool-*")) {
-            for (Path path : stream) {
-                try {
-                    total += Files.size(path);
-                } catch (NoSuchFileException e) {
-                    // replayed and deleted meanwhile
-                }
+        for (Path path : ops.list(directory, "spool-*")) {
+            try {
+                total += ops.size(path);
+            } catch (NoSuchFileException e) {
+                // replayed and deleted meanwhile
             }
         }
-        usedBytes.set(total + pending.position()); // buffered bytes are spool bytes too
+        usedBytes.set(total);
     }
 
     private void refreshUsageQuietly() {
         try {
             refreshUsage();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // keep the old figure
         }
     }
 
+    /** Seals the active file; afterwards nothing of this spool touches a file again. Idempotent. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         sealActive();
+        closed = true;
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     private void openActive() throws IOException {
         ensureDirectory();
-        String name = "spool-" + TIME.format(java.time.Instant.now()) + "-" + String.format("%06d", sequence++) + "-"
-                + owner + ACTIVE;
+        String name =
+                "spool-" + TIME.format(Instant.now()) + "-" + String.format("%06d", sequence++) + "-" + owner + ACTIVE;
         Path path = directory.resolve(name);
-        FileChannel channel = POSIX
-                ? FileChannel.open(
-                        path,
-                        java.util.Set.of(
-                                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ),
-                        filePermissions())
-                : FileChannel.open(
-                        path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        FileClaims.Claim claim = FileClaims.claim(path, ops, true);
+        if (claim == null) {
+            throw new IOException("cannot lock new fallback file " + path);
+        }
         try {
-            activeLock = channel.lock();
             ByteBuffer header = SpoolFormat.fileHeader(topic, partition);
-            headerSize = header.remaining();
+            int size = header.remaining();
             while (header.hasRemaining()) {
-                channel.write(header);
+                ops.write(claim.channel(), header);
             }
+            headerSize = size;
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            Files.deleteIfExists(path);
+            claim.close();
+            try {
+                ops.deleteIfExists(path);
+            } catch (IOException | RuntimeException ignored) {
+                // an empty or headless file is skipped by readers
+            }
             throw e;
         }
-        active = channel;
-        activePath = path;
+        active = claim;
         activeSize = headerSize;
         activeRecords = 0;
-        usedBytes.addAndGet(activeSize);
+        usedBytes.addAndGet(headerSize);
     }
 
     /**
@@ -335,47 +414,36 @@ public final class Spool implements AutoCloseable {
      * file in a recreated directory.
      */
     private void relinkIfDeleted() throws IOException {
-        if (active == null || Files.exists(activePath)) {
+        if (active == null || ops.exists(active.path())) {
             return;
         }
-        FileChannel old = active;
-        FileLock oldLock = activeLock;
-        Path oldPath = activePath;
-        long written = activeSize - headerSize; // on disk and still pending
-        long onDisk = old.size() - headerSize;
+        FileClaims.Claim old = active;
+        long oldSize = activeSize;
         int oldHeader = headerSize;
-        long oldRecords = activeRecords;
         active = null;
         try {
             openActive();
             long position = oldHeader;
-            long end = oldHeader + onDisk;
-            while (position < end) {
-                position += old.transferTo(position, end - position, active);
+            while (position < oldSize) {
+                position += old.channel().transferTo(position, oldSize - position, active.channel());
             }
-            activeSize += written;
-            activeRecords = oldRecords;
-            usedBytes.addAndGet(-oldHeader);
-            notice = "fallback file " + oldPath.getFileName() + " was deleted while in use; its " + onDisk
-                    + " bytes were rewritten to " + activePath;
-        } catch (IOException e) {
-            if (active == null) { // no new file could be made: the caller's error path seals or reports the old one
+            activeSize += oldSize - oldHeader;
+            usedBytes.addAndGet(oldSize - oldHeader);
+            notice = "fallback file " + old.path().getFileName() + " was deleted while in use; its "
+                    + (oldSize - oldHeader) + " bytes were rewritten to " + active.path();
+        } catch (IOException | RuntimeException e) {
+            if (active == null) { // no new file could be made: the caller's error path reports it
                 active = old;
-                activeLock = oldLock;
-                activePath = oldPath;
-            } else {
-                closeQuietly(old);
+                activeSize = oldSize;
+                throw e;
             }
+            FileClaims.Claim fresh = active;
+            active = old; // keep writing the unlinked file: lost at close, but reported then
+            activeSize = oldSize;
+            fresh.close();
             throw e;
         }
-        try {
-            if (oldLock != null && oldLock.isValid()) {
-                oldLock.release();
-            }
-        } catch (IOException e) {
-            // closing releases it
-        }
-        closeQuietly(old);
+        old.close();
     }
 
     /** A one-off event worth a warning (a deleted file recovered), or {@code null}; cleared when read. */
@@ -386,41 +454,18 @@ public final class Spool implements AutoCloseable {
     }
 
     private void abandonActive() {
-        // after a failed write the file may end in a partial record: seal it so replay reports the tear
-        pending.clear();
-        pendingRecords = 0;
-        sealActive();
-    }
-
-    private void closeActive() {
+        // seal what holds whole records; a file that could not be cut back stops its reader at the tear
         try {
-            if (activeLock != null && activeLock.isValid()) {
-                activeLock.release();
-            }
-        } catch (IOException e) {
-            // closing the channel releases it too
+            sealActive();
+        } catch (RuntimeException e) {
+            active = null;
         }
-        closeQuietly(active);
-        active = null;
-        activeLock = null;
-        activePath = null;
-        activeSize = 0;
     }
 
     private void ensureDirectory() throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
+        if (!Files.isDirectory(directory)) {
+            ops.createDirectories(directory);
         }
-        if (POSIX) {
-            Files.createDirectories(
-                    directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(directory);
-        }
-    }
-
-    private static FileAttribute<?> filePermissions() {
-        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     }
 
     static String baseName(Path path) {
@@ -429,54 +474,60 @@ public final class Spool implements AutoCloseable {
         return dot < 0 ? name : name.substring(0, dot);
     }
 
-    static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // nothing more to do
-        }
-    }
-
-    /** A spool file locked by this process for replay. Delete it once every record is acknowledged. */
+    /** A spool file locked by this process for replay. Delete it once every record is settled. */
     public final class ClaimedFile implements AutoCloseable {
-        private final Path path;
-        private final FileChannel channel;
-        private final FileLock lock;
+        private final FileClaims.Claim claim;
 
-        ClaimedFile(Path path, FileChannel channel, FileLock lock) {
-            this.path = path;
-            this.channel = channel;
-            this.lock = lock;
+        ClaimedFile(FileClaims.Claim claim) {
+            this.claim = claim;
         }
 
         public Path path() {
-            return path;
+            return claim.path();
         }
 
         public SpoolReader reader() throws IOException {
-            return new SpoolReader(path, channel);
+            return new SpoolReader(claim.path(), claim.channel());
+        }
+
+        /** Indexes of records an earlier, interrupted replay already settled (acked or quarantined). */
+        public BitSet settled() {
+            return Progress.read(progressPath(), ops);
+        }
+
+        /** Remembers which records are settled, so an interrupted replay does not send them again. */
+        public void saveSettled(BitSet settled) {
+            synchronized (Spool.this) {
+                if (!closed) {
+                    Progress.write(progressPath(), settled, ops);
+                }
+            }
         }
 
         /** Deletes the file while still holding its lock, so no other process can replay it again. */
         public void delete() throws IOException {
-            long size = channel.size();
-            Files.deleteIfExists(path);
-            usedBytes.addAndGet(-size);
+            synchronized (Spool.this) {
+                if (closed) {
+                    throw new IOException("the spool is closed");
+                }
+                long size = claim.channel().size();
+                ops.deleteIfExists(claim.path());
+                usedBytes.addAndGet(-size);
+                try {
+                    ops.deleteIfExists(progressPath());
+                } catch (IOException e) {
+                    // a stale progress file names no existing spool file; harmless
+                }
+            }
+        }
+
+        private Path progressPath() {
+            return Progress.of(claim.path());
         }
 
         @Override
         public void close() {
-            try {
-                if (lock.isValid()) {
-                    lock.release();
-                }
-            } catch (IOException e) {
-                // closing the channel releases it too
-            }
-            closeQuietly(channel);
+            claim.close();
         }
     }
 }

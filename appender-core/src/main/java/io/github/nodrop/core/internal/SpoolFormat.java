@@ -16,6 +16,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * (-1 for none), key, int valueLength, value, int headerCount, then per header: int nameLength, UTF-8
  * name, int valueLength (-1 for null), value}. Values are kept byte for byte, so records with line breaks
  * or binary content replay exactly. The checksum finds a record torn by a crash mid-write.
+ *
+ * <p>Quarantined records (under {@code quarantine/}) are spool records with one more header, {@link
+ * #QUARANTINE_REASON_HEADER}, appended last: why Kafka or the encoder refused them. It is removed when
+ * they are sent again.
  */
 public final class SpoolFormat {
 
@@ -24,6 +28,8 @@ public final class SpoolFormat {
     public static final int RECORD_OVERHEAD = 8;
     /** The largest body a reader accepts; anything larger is treated as a tear, not allocated. */
     public static final int MAX_BODY = 256 << 20;
+    /** The header a quarantined record carries with the reason, removed before it is sent again. */
+    public static final String QUARANTINE_REASON_HEADER = "nodrop.quarantine.reason";
 
     private SpoolFormat() {}
 
@@ -38,28 +44,61 @@ public final class SpoolFormat {
 
     /** The record framed for the file: length, checksum, body. */
     public static ByteBuffer encode(EncodedRecord record) {
-        List<byte[]> names = new ArrayList<>(record.headers().size());
-        int bodySize = 8 + 4 + length(record.key()) + 4 + record.value().length + 4;
+        ByteBuffer buffer = ByteBuffer.allocate(RECORD_OVERHEAD + bodySize(record));
+        writeFrame(buffer, record);
+        buffer.flip();
+        return buffer;
+    }
+
+    /** Bytes of the record's body (without length and checksum). */
+    public static int bodySize(EncodedRecord record) {
+        int size = 8 + 4 + length(record.key()) + 4 + record.value().length + 4;
         for (Header header : record.headers()) {
-            byte[] name = header.key().getBytes(StandardCharsets.UTF_8);
-            names.add(name);
-            bodySize += 4 + name.length + 4 + length(header.value());
+            size += 4 + utf8Length(header.key()) + 4 + length(header.value());
         }
-        ByteBuffer buffer = ByteBuffer.allocate(RECORD_OVERHEAD + bodySize);
+        return size;
+    }
+
+    /** Appends length, checksum and body at the buffer's position, which must have room for them. */
+    public static void writeFrame(ByteBuffer buffer, EncodedRecord record) {
+        int start = buffer.position();
+        int bodySize = bodySize(record);
         buffer.putInt(bodySize).putInt(0);
+        writeBody(buffer, record);
+        int crc = crc(buffer, start + RECORD_OVERHEAD, bodySize);
+        buffer.putInt(start + 4, crc);
+    }
+
+    /** Appends the body at the buffer's position. */
+    public static void writeBody(ByteBuffer buffer, EncodedRecord record) {
         buffer.putLong(record.timestamp());
         putBytes(buffer, record.key());
         putBytes(buffer, record.value());
         buffer.putInt(record.headers().size());
-        for (int i = 0; i < names.size(); i++) {
-            putBytes(buffer, names.get(i));
-            putBytes(buffer, record.headers().get(i).value());
+        for (Header header : record.headers()) {
+            putBytes(buffer, header.key().getBytes(StandardCharsets.UTF_8));
+            putBytes(buffer, header.value());
         }
+    }
+
+    /** The CRC32C of {@code length} bytes from {@code offset}, without moving the buffer's position. */
+    public static int crc(ByteBuffer buffer, int offset, int length) {
+        ByteBuffer slice = buffer.duplicate();
+        slice.limit(offset + length).position(offset);
         CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), RECORD_OVERHEAD, bodySize);
-        buffer.putInt(4, (int) crc.getValue());
-        buffer.flip();
-        return buffer;
+        crc.update(slice);
+        return (int) crc.getValue();
+    }
+
+    private static int utf8Length(String text) {
+        int ascii = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+            ascii++;
+        }
+        return ascii;
     }
 
     /** Whether the body matches the checksum written before it. */
@@ -71,7 +110,11 @@ public final class SpoolFormat {
 
     /** Parses a body whose checksum matched. */
     public static EncodedRecord decode(byte[] body) {
-        ByteBuffer buffer = ByteBuffer.wrap(body);
+        return decode(ByteBuffer.wrap(body));
+    }
+
+    /** Parses a body from the buffer's position; the buffer's position moves past it. */
+    public static EncodedRecord decode(ByteBuffer buffer) {
         long timestamp = buffer.getLong();
         byte[] key = getBytes(buffer);
         byte[] value = getBytes(buffer);
@@ -100,6 +143,10 @@ public final class SpoolFormat {
         int length = buffer.getInt();
         if (length < 0) {
             return null;
+        }
+        if (length > buffer.remaining()) {
+            throw new IllegalArgumentException(
+                    "a field claims " + length + " bytes, " + buffer.remaining() + " remain");
         }
         byte[] bytes = new byte[length];
         buffer.get(bytes);
