@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * An application in its own JVM, configured by {@code -Dlogback.configurationFile}: logs {@code count}
  * events "{@code prefix}-N", then, by {@code mode}: {@code stop} stops Logback; {@code exit} just returns
  * (a {@code <shutdownHook/>} must deliver); {@code drain} waits until the spool directory given as
- * {@code -Dspool.dir} is empty, then stops Logback.
+ * {@code -Dspool.dir} is empty, then stops Logback and prints the recovered and replayed counters.
  */
 public final class ChildApp {
 
@@ -31,12 +31,16 @@ public final class ChildApp {
             case "exit":
                 return;
             case "drain":
+                KafkaAppender appender = (KafkaAppender)
+                        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("KAFKA");
                 Path spool = Paths.get(System.getProperty("spool.dir"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 while (!SpoolDump.files(spool).isEmpty() && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(100); // polling another process's progress, with a deadline
                 }
                 context.stop();
+                System.out.println("recovered=" + appender.getMetrics().getRecovered());
+                System.out.println("replayed=" + appender.getMetrics().getReplayed());
                 return;
             default:
                 context.stop();
