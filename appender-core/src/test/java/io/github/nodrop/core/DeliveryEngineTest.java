@@ -348,4 +348,72 @@ class DeliveryEngineTest {
         assertThat(SpoolDump.records(spoolDir)).hasSize(10);
         assertThat(engine.metrics().getDroppedSpoolError()).isEqualTo(10);
     }
+
+    @Test
+    void quarantinedRecordsCanBeRequeuedAndAreThenReplayedWithoutTheirReason() {
+        MockProducer<byte[], byte[]> refusing = mock(false);
+        start(config().build(), c -> refusing);
+        engine.submit("refused-then-wanted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusing.history().size() == 1);
+        refusing.errorNext(new org.apache.kafka.common.errors.InvalidTimestampException("too old for the topic"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getQuarantined() == 1);
+        engine.stop();
+        engine = null;
+
+        List<Path> moved = SpoolDump.requeue(dir);
+        assertThat(moved).hasSize(1);
+        assertThat(SpoolDump.records(SpoolDump.quarantine(dir))).isEmpty();
+        assertThat(SpoolDump.records(dir)).hasSize(1);
+
+        MockProducer<byte[], byte[]> fixed = mock(true);
+        start(config().build(), c -> fixed);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getReplayed() == 1);
+        assertThat(values(fixed)).containsExactly("refused-then-wanted");
+        assertThat(fixed.history().get(0).headers().toArray())
+                .as("the reason header is not sent")
+                .isEmpty();
+    }
+
+    @Test
+    void twoEnginesSharingOneDirectoryReplayEachSpooledRecordOnce() {
+        List<DeliveryEngine<String>> engines = new java.util.ArrayList<>();
+        List<MockProducer<byte[], byte[]>> replays = new CopyOnWriteArrayList<>();
+        try {
+            for (String name : List.of("a", "b")) {
+                MockProducer<byte[], byte[]> replay = mock(true);
+                replays.add(replay);
+                DeliveryEngine<String> shared = new DeliveryEngine<>(
+                        AppenderConfig.builder(name)
+                                .bootstrapServers("127.0.0.1:9")
+                                .topic("logs")
+                                .fallbackDir(dir.toString())
+                                .maxFallbackFileSize(4096)
+                                .retryInterval(Duration.ofMillis(20))
+                                .build(),
+                        new StringCodec(),
+                        c -> {
+                            if (String.valueOf(c.get("client.id")).endsWith("-replay")) {
+                                return replay;
+                            }
+                            throw new IllegalStateException("no live producer: everything is spooled");
+                        },
+                        status,
+                        null);
+                shared.start();
+                engines.add(shared);
+            }
+            for (int i = 0; i < 2_000; i++) {
+                engines.get(i % 2).submit("shared-" + i);
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            replays.stream().mapToInt(p -> p.history().size()).sum() >= 2_000
+                                    && SpoolDump.records(dir).isEmpty());
+        } finally {
+            engines.forEach(DeliveryEngine::stop);
+        }
+        List<String> replayed = new java.util.ArrayList<>();
+        replays.forEach(p -> replayed.addAll(values(p)));
+        assertThat(replayed).hasSize(2_000).doesNotHaveDuplicates();
+    }
 }

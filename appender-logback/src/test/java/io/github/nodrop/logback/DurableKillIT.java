@@ -67,7 +67,9 @@ class DurableKillIT {
                 + "<topic>" + topic + "</topic>"
                 + "<encoder><pattern>%msg</pattern></encoder>"
                 + "<fallbackDir>" + spool + "</fallbackDir>"
-                + "<durable>" + System.getProperty("nodrop.test.durable", "true") + "</durable>"
+                + "<durable>"
+                + System.getProperty("nodrop.test.durable", System.getenv().getOrDefault("NODROP_TEST_DURABLE", "true"))
+                + "</durable>"
                 + "<retryInterval>200 ms</retryInterval>"
                 + "<shutdownTimeout>10 seconds</shutdownTimeout>"
                 + "<producerConfig>request.timeout.ms=3000</producerConfig>"

@@ -229,4 +229,79 @@ class KafkaAppenderTest {
         assertThat(producer.history().stream().map(KafkaAppenderTest::value).collect(Collectors.toList()))
                 .hasSize(100);
     }
+
+    @Test
+    void withoutAStatusListenerWarningsAndLossesAlsoReachStandardError() throws Exception {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            KafkaAppender appender = appender();
+            appender.setEncoder(new PatternLayoutEncoder() {
+                @Override
+                public byte[] encode(ILoggingEvent event) {
+                    throw new IllegalStateException("encoder bug");
+                }
+            });
+            Logger logger = attach(appender);
+            logger.info("cannot be encoded");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> appender.getMetrics().getQuarantined() == 1);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8))
+                .contains("nodrop WARN appender 'KAFKA': quarantined an event")
+                .contains("encoder bug");
+    }
+
+    @Test
+    void withAStatusListenerNothingIsPrintedToStandardError() throws Exception {
+        ch.qos.logback.core.status.StatusListener quiet = status -> {};
+        context.getStatusManager().add(quiet);
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            KafkaAppender appender = appender();
+            appender.setEncoder(new PatternLayoutEncoder() {
+                @Override
+                public byte[] encode(ILoggingEvent event) {
+                    throw new IllegalStateException("encoder bug");
+                }
+            });
+            Logger logger = attach(appender);
+            logger.info("cannot be encoded");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> appender.getMetrics().getQuarantined() == 1);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("nodrop WARN");
+        assertThat(Logback.statusMessages(context, ch.qos.logback.core.status.Status.WARN))
+                .anyMatch(m -> m.contains("quarantined an event"));
+    }
+
+    @Test
+    void durableModeIsConfiguredWithItsOwnSettings() {
+        KafkaAppender appender = appender();
+        appender.setDurable(true);
+        appender.setJournalSize("2MB");
+        appender.setJournalSyncInterval("1 second");
+        Logger logger = attach(appender);
+        logger.info("journaled");
+        await().atMost(Duration.ofSeconds(10)).until(() -> appender.getMetrics().getAcked() == 1);
+        assertThat(appender.getMetrics().isDurable()).isTrue();
+        assertThat(dir.resolve("journal-KAFKA-0.ndj")).exists();
+    }
+
+    @Test
+    void aBadJournalSettingStopsTheAppenderFromStartingAndIsNamed() {
+        KafkaAppender appender = appender();
+        appender.setDurable(true);
+        appender.setJournalSize("2TB");
+        appender.start();
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(Logback.errors(context)).anyMatch(e -> e.contains("appender 'KAFKA': journalSize"));
+    }
 }
