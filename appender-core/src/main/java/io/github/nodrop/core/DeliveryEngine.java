@@ -268,7 +268,8 @@ public final class DeliveryEngine<E> {
             }
             unregisterMBean();
             long unaccounted = fates.check();
-            String summary = prefix + "stopped: " + metrics.summary();
+            String summary =
+                    prefix + "stopped: " + metrics.summary() + "; waited up to " + timeout.toMillis() + " ms for Kafka";
             if (metrics.getDropped() > 0 || unaccounted != 0) {
                 status.error(summary, null);
             } else if (metrics.getQuarantined() > 0 || metrics.getReplayQuarantined() > 0) {

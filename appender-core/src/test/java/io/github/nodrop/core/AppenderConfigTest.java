@@ -118,4 +118,54 @@ class AppenderConfigTest {
         assertThat(valid().producerProperty("max.block.ms=500").build().producerConfig())
                 .containsEntry("max.block.ms", "500");
     }
+
+    @Test
+    void producerSettingsKafkaWouldRefuseAtCreationAreReportedAtStartWithTheirNames() {
+        assertThat(problems(valid().producerProperty("delivery.timeout.ms", "5000")
+                        .producerProperty("request.timeout.ms", "30000")))
+                .anyMatch(
+                        p -> p.contains("delivery.timeout.ms '5000' must be at least linger.ms + request.timeout.ms"));
+        assertThat(problems(
+                        valid().producerProperty("enable.idempotence", "true").producerProperty("acks", "1")))
+                .anyMatch(p -> p.contains("producerConfig acks '1' must be all with enable.idempotence=true"));
+        assertThat(problems(valid().producerProperty("enable.idempotence", "true")
+                        .producerProperty("max.in.flight.requests.per.connection", "6")))
+                .anyMatch(p -> p.contains("max.in.flight.requests.per.connection must be at most 5"));
+        assertThat(problems(valid().producerProperty("transactional.id", "logs-1")))
+                .anyMatch(p -> p.contains("transactional.id cannot be set"));
+    }
+
+    @Test
+    void everyConfigThatBuildsIsOneKafkaAccepts() {
+        java.util.List<AppenderConfig.Builder> accepted = java.util.List.of(
+                valid(),
+                valid().producerProperty("request.timeout.ms", "30000"),
+                valid().producerProperty("linger.ms", "50").producerProperty("request.timeout.ms", "60000"),
+                valid().producerProperty("acks", "1"),
+                valid().producerProperty("enable.idempotence", "false").producerProperty("acks", "0"),
+                valid().durable(true).journalSize("1GB"));
+        for (AppenderConfig.Builder builder : accepted) {
+            AppenderConfig config = builder.build();
+            for (java.util.Map<String, Object> settings :
+                    java.util.List.of(config.producerConfig(), config.replayProducerConfig())) {
+                org.assertj.core.api.Assertions.assertThatCode(
+                                () -> new org.apache.kafka.clients.producer.KafkaProducer<>(
+                                                settings,
+                                                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                                                new org.apache.kafka.common.serialization.ByteArraySerializer())
+                                        .close(Duration.ZERO))
+                        .as("Kafka creates a producer from %s", settings)
+                        .doesNotThrowAnyException();
+            }
+        }
+    }
+
+    @Test
+    void theReplayProducerHasItsOwnClientIdAndABoundedBuffer() {
+        AppenderConfig config = valid().producerProperty("buffer.memory", String.valueOf(64L << 20))
+                .build();
+        assertThat(config.replayProducerConfig())
+                .containsEntry("client.id", "nodrop-KAFKA-replay")
+                .containsEntry("buffer.memory", String.valueOf(16L << 20));
+    }
 }

@@ -34,6 +34,7 @@ class DeliveryEngineTest {
     void stopEngine() {
         if (engine != null) {
             engine.stop();
+            Accounting.assertEveryEventHasAFate(engine.metrics());
         }
     }
 

@@ -46,6 +46,7 @@ class DiskFaultsTest {
     void stop() {
         if (engine != null) {
             engine.stop();
+            Accounting.assertEveryEventHasAFate(engine.metrics());
         }
     }
 

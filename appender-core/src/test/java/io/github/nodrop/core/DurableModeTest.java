@@ -33,6 +33,7 @@ class DurableModeTest {
     void stop() {
         if (engine != null) {
             engine.stop();
+            Accounting.assertEveryEventHasAFate(engine.metrics());
         }
     }
 

@@ -83,6 +83,7 @@ class FaultModelTest {
         }
         if (engine != null) {
             engine.stop();
+            Accounting.assertEveryEventHasAFate(engine.metrics());
         }
     }
 

@@ -58,6 +58,7 @@ class ProducerFailuresTest {
     void stop() {
         if (engine != null) {
             engine.stop();
+            Accounting.assertEveryEventHasAFate(engine.metrics());
         }
     }
 

@@ -47,9 +47,10 @@ final class Log4j {
                 .collect(Collectors.toList());
     }
 
-    /** Collects StatusLogger messages at WARN and above until closed. */
+    /** Collects StatusLogger messages at WARN (or the given level) and above until closed. */
     static final class StatusCapture implements AutoCloseable {
         final List<String> messages = new CopyOnWriteArrayList<>();
+        private final Level level;
         private final StatusListener listener = new StatusListener() {
             @Override
             public void log(StatusData data) {
@@ -58,7 +59,7 @@ final class Log4j {
 
             @Override
             public Level getStatusLevel() {
-                return Level.WARN;
+                return level;
             }
 
             @Override
@@ -66,6 +67,11 @@ final class Log4j {
         };
 
         StatusCapture() {
+            this(Level.WARN);
+        }
+
+        StatusCapture(Level level) {
+            this.level = level;
             StatusLogger.getLogger().registerListener(listener);
         }
 

@@ -225,4 +225,52 @@ class NodropKafkaAppenderTest {
                     .hasSize(1);
         }
     }
+
+    @Test
+    void aShutdownTimeoutSetInTheLog4j2ConfigurationBoundsTheStop() {
+        MockProducer<byte[], byte[]> silent =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        DefaultConfiguration configuration = new DefaultConfiguration() {
+            {
+                shutdownTimeoutMillis = 100; // <Configuration shutdownTimeout="100">
+            }
+        };
+        try (Log4j.StatusCapture status = new Log4j.StatusCapture(Level.INFO)) {
+            appender = builder("KAFKA")
+                    .setConfiguration(configuration)
+                    .setShutdownTimeout("60 seconds")
+                    .setProducerFactory(config -> silent)
+                    .build();
+            appender.start();
+            for (int i = 0; i < 10; i++) {
+                appender.append(event("app", "e" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> silent.history().size() == 10);
+            appender.stop();
+            assertThat(appender.getMetrics().getSpooledShutdown()).isEqualTo(10);
+            assertThat(status.messages).anyMatch(m -> m.contains("stopped:") && m.contains("waited up to 100 ms"));
+        }
+    }
+
+    @Test
+    void withoutOneTheAppendersOwnShutdownTimeoutApplies() {
+        try (Log4j.StatusCapture status = new Log4j.StatusCapture(Level.INFO)) {
+            appender = builder("KAFKA").setShutdownTimeout("3 seconds").build();
+            appender.start();
+            appender.append(event("app", "e"));
+            appender.stop(50, java.util.concurrent.TimeUnit.MILLISECONDS); // what LogManager.shutdown() passes
+            assertThat(appender.getMetrics().getAcked()).isEqualTo(1);
+            assertThat(status.messages).anyMatch(m -> m.contains("stopped:") && m.contains("waited up to 3000 ms"));
+        }
+    }
+
+    @Test
+    void durableModeIsConfiguredWithItsAttributes() {
+        appender = builder("KAFKA").setDurable(true).setJournalSize("2MB").build();
+        appender.start();
+        appender.append(event("app", "journaled"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> appender.getMetrics().getAcked() == 1);
+        assertThat(appender.getMetrics().isDurable()).isTrue();
+        assertThat(dir.resolve("journal-KAFKA-0.ndj")).exists();
+    }
 }

@@ -35,6 +35,7 @@ class HostileEventsIT {
     @AfterEach
     void stop() {
         context.stop();
+        Logback.assertEveryEventHadAFate(context);
     }
 
     Logger start(KafkaCluster kafka, ch.qos.logback.core.encoder.Encoder<ILoggingEvent> encoder) {

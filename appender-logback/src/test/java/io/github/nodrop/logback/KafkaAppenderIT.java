@@ -44,6 +44,7 @@ class KafkaAppenderIT {
     void stopContext() {
         if (context != null) {
             context.stop();
+            Logback.assertEveryEventHadAFate(context);
         }
     }
 

@@ -47,6 +47,7 @@ class KafkaAppenderOutageIT {
     void stopContext(KafkaCluster broker) {
         if (context != null) {
             context.stop();
+            Logback.assertEveryEventHadAFate(context);
         }
         if (!broker.isRunning()) {
             broker.restart();

@@ -40,6 +40,7 @@ class KafkaAppenderTest {
             if (s.getThrowable() != null) s.getThrowable().printStackTrace(System.out);
         });
         context.stop();
+        Logback.assertEveryEventHadAFate(context);
     }
 
     KafkaAppender appender() {

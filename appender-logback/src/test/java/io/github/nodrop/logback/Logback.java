@@ -60,6 +60,13 @@ final class Logback {
                 .collect(Collectors.toList());
     }
 
+    /** After a stop: the appender's check that every accepted event has a fate found no difference. */
+    static void assertEveryEventHadAFate(LoggerContext context) {
+        org.assertj.core.api.Assertions.assertThat(errors(context))
+                .as("the appender's accounting at stop")
+                .noneMatch(e -> e.contains("have no known fate"));
+    }
+
     static List<String> errors(LoggerContext context) {
         return statusMessages(context, Status.ERROR);
     }
