@@ -2,6 +2,7 @@ package io.github.nodrop.log4j2;
 
 import io.github.nodrop.core.EncodedRecord;
 import io.github.nodrop.core.EventCodec;
+import io.github.nodrop.core.PlainText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,20 +55,13 @@ final class Log4jCodec implements EventCodec<LogEvent> {
 
     @Override
     public String fallbackText(LogEvent event) {
-        StringBuilder text = new StringBuilder()
-                .append(java.time.Instant.ofEpochMilli(event.getTimeMillis()))
-                .append(' ')
-                .append(event.getLevel())
-                .append(" [")
-                .append(event.getThreadName())
-                .append("] ")
-                .append(event.getLoggerName())
-                .append(" - ")
-                .append(event.getMessage() == null ? "" : event.getMessage().getFormattedMessage());
-        if (event.getThrown() != null) {
-            text.append(" | ").append(event.getThrown());
-        }
-        return text.toString();
+        return PlainText.line(
+                event.getTimeMillis(),
+                event.getLevel(),
+                event.getThreadName(),
+                event.getLoggerName(),
+                event.getMessage() == null ? "" : event.getMessage().getFormattedMessage(),
+                event.getThrown() == null ? null : event.getThrown().toString());
     }
 
     private List<Header> headers(LogEvent event) {

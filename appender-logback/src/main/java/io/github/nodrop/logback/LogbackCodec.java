@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import io.github.nodrop.core.EncodedRecord;
 import io.github.nodrop.core.EventCodec;
+import io.github.nodrop.core.PlainText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,23 +56,14 @@ final class LogbackCodec implements EventCodec<ILoggingEvent> {
 
     @Override
     public String fallbackText(ILoggingEvent event) {
-        StringBuilder text = new StringBuilder()
-                .append(java.time.Instant.ofEpochMilli(event.getTimeStamp()))
-                .append(' ')
-                .append(event.getLevel())
-                .append(" [")
-                .append(event.getThreadName())
-                .append("] ")
-                .append(event.getLoggerName())
-                .append(" - ")
-                .append(event.getFormattedMessage());
-        if (event.getThrowableProxy() != null) {
-            text.append(" | ")
-                    .append(event.getThrowableProxy().getClassName())
-                    .append(": ")
-                    .append(event.getThrowableProxy().getMessage());
-        }
-        return text.toString();
+        ch.qos.logback.classic.spi.IThrowableProxy thrown = event.getThrowableProxy();
+        return PlainText.line(
+                event.getTimeStamp(),
+                event.getLevel(),
+                event.getThreadName(),
+                event.getLoggerName(),
+                event.getFormattedMessage(),
+                thrown == null ? null : thrown.getClassName() + ": " + thrown.getMessage());
     }
 
     private List<Header> headers(ILoggingEvent event) {

@@ -21,9 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Durable mode as a user runs it: an application logging thousands of numbered events a second is killed
@@ -197,21 +198,11 @@ class DurableKillIT {
         }
     }
 
-    @Test
-    void killedWithTheBrokerUpEveryEventWhoseCallReturnedIsInKafkaAfterARestart(EmbeddedKafkaBroker broker)
+    @ParameterizedTest(name = "broker down at the kill: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyEventWhoseCallReturnedIsInKafkaAfterARestart(boolean brokerDownAtKill, EmbeddedKafkaBroker broker)
             throws Exception {
-        Outcome outcome = killAndRestart(broker, false);
-        assertThat(outcome.returned).isGreaterThanOrEqualTo(20_000);
-        assertThat(outcome.missing).as(outcome.toString()).isEmpty();
-        assertThat(outcome.duplicates)
-                .as("duplicates only among the records recovered from the journal: %s", outcome)
-                .isLessThanOrEqualTo(outcome.recovered);
-    }
-
-    @Test
-    void killedWithTheBrokerDownEveryEventWhoseCallReturnedIsInKafkaAfterARestart(EmbeddedKafkaBroker broker)
-            throws Exception {
-        Outcome outcome = killAndRestart(broker, true);
+        Outcome outcome = killAndRestart(broker, brokerDownAtKill);
         assertThat(outcome.returned).isGreaterThanOrEqualTo(20_000);
         assertThat(outcome.missing).as(outcome.toString()).isEmpty();
         assertThat(outcome.duplicates)
