@@ -10,10 +10,12 @@ import java.util.function.LongSupplier;
 /**
  * The application's side of the engine: what a logging call does, and all it does.
  *
- * <p>In-memory mode: offer the event to the bounded buffer and return. Durable mode: encode the event,
- * write it to the {@link Journal} (in the page cache when the call returns, so it survives a {@code kill
- * -9}), then offer it to the buffer. When the buffer (or the journal) is full, the event is encoded and
- * spooled on the calling thread, a local append like a file appender's.
+ * <p>In-memory mode: offer the event to the bounded buffer and return; when the buffer is full, encode
+ * the event and spool it on the calling thread, a local append like a file appender's. Durable mode:
+ * encode the event, write it to the {@link Journal} (in the page cache when the call returns, so it
+ * survives a {@code kill -9}), then offer it to the buffer; when the buffer is full the event simply stays
+ * in the journal and the sender reads it from there, so the call does no disk I/O. Only a full journal
+ * sends the call to the spool.
  *
  * <p>Rules: never waits on Kafka, never throws, gives every event it accepts exactly one fate or hands it
  * to the sender through the buffer. {@link #close} is a gate: once it returns, no call is still inside and
@@ -94,8 +96,10 @@ final class Intake<E> {
             position = Journal.FULL;
         }
         Pending<E> journaled = new Pending<>(event, size + record.sizeInBytes(), record, position);
-        if (position == Journal.FULL || !buffer.offer(journaled, journaled.size)) {
+        if (position == Journal.FULL) {
             fallback.spool(journaled, SpoolReason.OVERFLOW);
+        } else if (!buffer.offer(journaled, journaled.size)) {
+            journal.orphan(position); // safe in the journal: the sender reads it from there, no disk I/O here
         }
     }
 

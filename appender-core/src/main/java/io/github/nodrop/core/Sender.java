@@ -135,13 +135,21 @@ final class Sender<E> implements Runnable {
         for (Pending<E> pending; (pending = batch.claim()) != null; ) {
             handle(pending);
         }
+        boolean moreOrphans = journal != null;
+        for (int n = 0; n < BATCH && moreOrphans; n++) {
+            Pending<E> orphan = nextOrphan();
+            moreOrphans = orphan != null;
+            if (orphan != null) {
+                handle(orphan);
+            }
+        }
         toSpool.write();
         maintainJournal();
         String notice = fallback.takeNotice();
         if (notice != null) {
             status.warn(prefix + notice, null);
         }
-        if (mode != RUN && buffer.size() == 0 && resend.isEmpty()) {
+        if (mode != RUN && buffer.size() == 0 && resend.isEmpty() && !moreOrphans) {
             routeFailures(toSpool, false);
             toSpool.write();
             return resend.isEmpty() && buffer.size() == 0;
@@ -150,6 +158,9 @@ final class Sender<E> implements Runnable {
     }
 
     private void handle(Pending<E> pending) {
+        if (journal != null) {
+            journal.claim(pending.journalPosition); // lets the orphan scan pass it
+        }
         try {
             EncodedRecord record = fallback.encode(pending);
             if (record == null) {
@@ -212,6 +223,12 @@ final class Sender<E> implements Runnable {
         }
     }
 
+    /** A journaled event the buffer had no room for, read back from the journal, or {@code null}. */
+    private Pending<E> nextOrphan() {
+        long position = journal.nextOrphan();
+        return position < 0 ? null : new Pending<>(null, 0, journal.read(position), position);
+    }
+
     private void maintainJournal() {
         if (journal == null) {
             return;
@@ -245,6 +262,9 @@ final class Sender<E> implements Runnable {
             if (fallback.encode(pending) != null) {
                 spool.add(pending, SpoolReason.SHUTDOWN);
             }
+        }
+        for (Pending<E> orphan; journal != null && (orphan = nextOrphan()) != null; ) {
+            spool.add(orphan, SpoolReason.SHUTDOWN);
         }
         List<Pending<E>> rest = new ArrayList<>();
         try {

@@ -182,4 +182,33 @@ class DurableModeTest {
                 .hasMessageContaining("journalSize '102400' must be between 1MB and 1GB")
                 .hasMessageContaining("journalSyncInterval 'soon' is not a duration");
     }
+
+    @Test
+    void whenTheBufferIsFullJournaledEventsWaitInTheJournalNotOnTheLoggingThreadsDisk() throws Exception {
+        java.util.concurrent.CountDownLatch kafkaSlow = new java.util.concurrent.CountDownLatch(1);
+        MockProducer<byte[], byte[]> kafka = mock(true);
+        start(
+                durable().bufferSize(10).build(),
+                c -> {
+                    try {
+                        kafkaSlow.await(30, java.util.concurrent.TimeUnit.SECONDS); // the sender is held up
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return kafka;
+                },
+                FileOps.DEFAULT);
+        for (int i = 0; i < 1_000; i++) {
+            engine.submit("e" + i);
+        }
+        AppenderMetrics metrics = engine.metrics();
+        assertThat(metrics.getSpooled())
+                .as("no spool write on the logging thread")
+                .isZero();
+        assertThat(metrics.getJournalBytes()).isPositive();
+        kafkaSlow.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.getAcked() == 1_000);
+        assertThat(values(kafka)).hasSize(1_000).doesNotHaveDuplicates().contains("e0", "e11", "e999");
+        assertThat(SpoolDump.records(dir)).isEmpty();
+    }
 }

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread left half-written, are never mistaken for a record. A record that would cross the end of the ring
  * is preceded by a padding frame (or, when fewer than 24 bytes remain, by an implicit skip).
  *
- * <p>States: {@code LIVE} when published, {@code DONE} once Kafka acknowledged it or it is safely in the
- * spool (stored by {@link #markDone}, from any thread, Kafka's network thread included: a memory store,
- * no I/O). {@link #release} moves {@code tail} over the done prefix, which frees the space for new records;
+ * <p>States: {@code LIVE} when published; {@code ORPHAN} when the writer could not also hand it to the
+ * in-memory buffer (full), so the sender must read it from here ({@link #nextOrphan}); {@code SENT} once
+ * the sender took it (from the buffer, {@link #claim}, or as an orphan); {@code DONE} once Kafka
+ * acknowledged it or it is safely in the spool (stored by {@link #markDone}, from any thread, Kafka's
+ * network thread included: a memory store, no I/O). {@link #release} moves {@code tail} over the done prefix, which frees the space for new records;
  * done frames past a live one wait for it. At start, {@link #recover} scans the whole window from {@code
  * tail} and returns every published frame still live, skipping holes left by threads killed mid-write.
  *
@@ -49,6 +51,8 @@ public final class Journal implements AutoCloseable {
     static final int LIVE = 1;
     static final int DONE = 2;
     static final int PAD = 3;
+    static final int SENT = 4;
+    static final int ORPHAN = 5;
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -62,6 +66,7 @@ public final class Journal implements AutoCloseable {
     private volatile long tail;
     private volatile boolean closed;
     private long recoveredEnd = -1;
+    private long scanPosition;
 
     private Journal(
             FileClaims.Claim file, MappedByteBuffer map, FileOps ops, long capacity, String topic, Integer partition) {
@@ -215,6 +220,63 @@ public final class Journal implements AutoCloseable {
         INTS.setRelease(map, index(position) + 16, DONE);
     }
 
+    /**
+     * The writer could not hand the record to the buffer: it stays here for the sender to read. Returns
+     * false if the record was no longer {@code LIVE} (cannot happen for a record nobody else was given).
+     */
+    public boolean orphan(long position) {
+        return !closed && INTS.compareAndSet(map, index(position) + 16, LIVE, ORPHAN);
+    }
+
+    /** The sender took the record from the buffer; a scan for orphans may now pass it. */
+    public void claim(long position) {
+        if (position >= 0 && !closed) {
+            INTS.compareAndSet(map, index(position) + 16, LIVE, SENT);
+        }
+    }
+
+    /**
+     * The position of the next orphan (now claimed, {@code SENT}), or -1 when there is none before the
+     * first record still waiting in the buffer. Sender only; read the record with {@link #read}.
+     */
+    public synchronized long nextOrphan() {
+        long p = Math.max(scanPosition, tail);
+        long h = head.get();
+        while (p < h && !closed) {
+            long room = capacity - p % capacity;
+            if (room < FRAME_HEADER) {
+                p += room;
+                continue;
+            }
+            int at = index(p);
+            if ((long) LONGS.getAcquire(map, at) != p) {
+                break; // reserved, not yet published
+            }
+            int state = (int) INTS.getAcquire(map, at + 16);
+            long length = FRAME_HEADER + (long) map.getInt(at + 8);
+            if (state == PAD) {
+                p += length;
+            } else if (state == DONE || state == SENT) {
+                p += align(length);
+            } else if (state == ORPHAN && INTS.compareAndSet(map, at + 16, ORPHAN, SENT)) {
+                scanPosition = p + align(length);
+                return p;
+            } else {
+                break; // LIVE: the sender gets it from the buffer
+            }
+        }
+        scanPosition = p;
+        return -1;
+    }
+
+    /** The record published at {@code position}. */
+    public EncodedRecord read(long position) {
+        int at = index(position);
+        ByteBuffer body = map.duplicate();
+        body.limit(at + FRAME_HEADER + map.getInt(at + 8)).position(at + FRAME_HEADER);
+        return SpoolFormat.decode(body);
+    }
+
     /** Frees the space of the done records at the tail; returns the new tail. */
     public synchronized long release() {
         long t = tail;
@@ -274,9 +336,10 @@ public final class Journal implements AutoCloseable {
                         end = p;
                         continue;
                     }
-                    if ((state == LIVE || state == DONE)
+                    boolean notDone = state == LIVE || state == ORPHAN || state == SENT;
+                    if ((notDone || state == DONE)
                             && SpoolFormat.crc(map, at + FRAME_HEADER, length) == map.getInt(at + 12)) {
-                        if (state == LIVE) {
+                        if (notDone) {
                             ByteBuffer body = map.duplicate();
                             body.limit(at + FRAME_HEADER + length).position(at + FRAME_HEADER);
                             try {
@@ -294,6 +357,7 @@ public final class Journal implements AutoCloseable {
             p += 8; // a hole left by a thread killed mid-write, or stale bytes: look further
         }
         head.set(end);
+        scanPosition = end;
         recoveredEnd = end;
         return live;
     }

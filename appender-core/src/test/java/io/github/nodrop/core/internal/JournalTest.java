@@ -301,4 +301,32 @@ class JournalTest {
         assertThat(dir.resolve("journal-app-0.ndj")).doesNotExist();
         spool.close();
     }
+
+    @Test
+    void recordsTheBufferCouldNotTakeAreReadBackInOrderOncePassedRecordsAreClaimed() throws Exception {
+        try (Journal journal = create(CAPACITY)) {
+            long[] positions = new long[6];
+            for (int i = 0; i < 6; i++) {
+                positions[i] = journal.append(record("r" + i));
+            }
+            journal.claim(positions[0]); // taken from the buffer by the sender
+            journal.claim(positions[1]);
+            assertThat(journal.orphan(positions[2])).isTrue(); // the buffer was full
+            assertThat(journal.orphan(positions[4])).isTrue();
+            journal.orphan(positions[5]);
+            assertThat(values(List.of(journal.read(journal.nextOrphan())))).containsExactly("r2");
+            assertThat(journal.nextOrphan()).as("r3 still waits in the buffer").isEqualTo(-1);
+            journal.claim(positions[3]);
+            assertThat(journal.nextOrphan()).isEqualTo(positions[4]);
+            assertThat(journal.nextOrphan()).isEqualTo(positions[5]);
+            assertThat(journal.nextOrphan()).isEqualTo(-1);
+            journal.markDone(positions[0]);
+            journal.markDone(positions[4]);
+        }
+        try (Journal journal = reopen()) {
+            assertThat(values(journal.recover()))
+                    .as("claimed and orphaned records are not done: a kill now must not lose them")
+                    .containsExactly("r1", "r2", "r3", "r5");
+        }
+    }
 }
