@@ -11,7 +11,15 @@ enum Contender {
             Sink.TOPIC),
     LOGBACK_ASYNC_FILE(
             "logback-async-file", "Logback `AsyncAppender` + `FileAppender` (defaults, no Kafka)", Sink.FILE),
-    KAFKA_PRODUCER("kafka-producer", "raw `KafkaProducer.send` (defaults)", Sink.TOPIC);
+    KAFKA_PRODUCER("kafka-producer", "raw `KafkaProducer.send` (defaults)", Sink.TOPIC),
+    NODROP_DURABLE("nodrop-durable", "nodrop `KafkaAppender`, `<durable>true</durable>`", Sink.TOPIC),
+    LOGSTASH_ASYNC(
+            "logstash-async",
+            "logstash-logback-encoder `LoggingEventAsyncDisruptorAppender` (defaults) + danielwegener `KafkaAppender`",
+            Sink.TOPIC);
+
+    /** What {@link LogbackComparison} runs unless told otherwise: its results files stay comparable. */
+    static final String LOGBACK_COMPARISON = "nodrop,danielwegener,logback-async-file,kafka-producer";
 
     /** Where a contender's events end up, and so where the harness counts them. */
     enum Sink {
@@ -39,6 +47,16 @@ enum Contender {
 
     Sink sink() {
         return sink;
+    }
+
+    /** nodrop's own appenders: a later start on the same fallback directory replays what they left there. */
+    boolean recovers() {
+        return this == NODROP || this == NODROP_DURABLE;
+    }
+
+    /** danielwegener's appender, alone or behind logstash-logback-encoder: undelivered events go to a file. */
+    boolean hasFallbackFile() {
+        return this == DANIELWEGENER || this == LOGSTASH_ASYNC;
     }
 
     /** The Logback configuration on the class path that the contender's JVM starts with. */

@@ -111,18 +111,9 @@ final class ContenderProcess {
             if (counter.failure() != null) {
                 problem = "counting failed: " + counter.failure();
             }
-            long lost = 0;
-            for (String range : logged.getOrDefault("returned", "").split(",")) {
-                int plus = range.indexOf('+');
-                if (plus > 0) {
-                    int from = Integer.parseInt(range.substring(0, plus));
-                    int returned = Integer.parseInt(range.substring(plus + 1));
-                    lost += returned - counter.countedIn(from, from + returned);
-                }
-            }
-            int fallback = contender == Contender.DANIELWEGENER
-                    ? FileCounter.distinctIn(dir.resolve("fallback.log"), events)
-                    : -1;
+            long lost = lost(logged.getOrDefault("returned", ""), counter);
+            int fallback =
+                    contender.hasFallbackFile() ? FileCounter.distinctIn(dir.resolve("fallback.log"), events) : -1;
             return new RunResult(
                     scenario,
                     contender,
@@ -145,6 +136,23 @@ final class ContenderProcess {
         }
     }
 
+    /**
+     * Events of calls that returned and that the counter has not seen; {@code returned} is the contender's
+     * {@code from+count,...}, one range of sequence numbers per thread.
+     */
+    static long lost(String returned, DeliveryCounter counter) {
+        long lost = 0;
+        for (String range : returned.split(",")) {
+            int plus = range.indexOf('+');
+            if (plus > 0) {
+                int from = Integer.parseInt(range.substring(0, plus));
+                int count = Integer.parseInt(range.substring(plus + 1));
+                lost += count - counter.countedIn(from, from + count);
+            }
+        }
+        return lost;
+    }
+
     /** Stops the broker {@value #OUTAGE_AFTER_SECONDS} s after the contender is ready, for {@value #OUTAGE_SECONDS} s. */
     private void outage(Child child) {
         try {
@@ -163,7 +171,7 @@ final class ContenderProcess {
     }
 
     /** Until every event is counted, or nothing new arrived for {@code settle}, or the delivery timeout. */
-    private void awaitDelivery(DeliveryCounter counter, long since, long settle) throws InterruptedException {
+    void awaitDelivery(DeliveryCounter counter, long since, long settle) throws InterruptedException {
         while (counter.completeNanos() == 0 && counter.failure() == null) {
             long now = System.nanoTime();
             long quietSince = Math.max(since, counter.lastNewNanos());
@@ -175,6 +183,20 @@ final class ContenderProcess {
     }
 
     private List<String> command(Contender contender, int threads, int events, String topic, Path dir) {
+        return command(
+                contender,
+                topic,
+                dir,
+                List.of(),
+                ContenderRun.class,
+                String.valueOf(events),
+                String.valueOf(threads),
+                String.valueOf(settings.capSeconds()));
+    }
+
+    /** A contender's JVM: {@code main} with the contender's id, then {@code args}. */
+    List<String> command(
+            Contender contender, String topic, Path dir, List<String> properties, Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.addAll(settings.jvmFlags());
@@ -187,15 +209,14 @@ final class ContenderProcess {
         if (settings.rate() > 0) {
             command.add("-Dbench.rate=" + settings.rate());
         }
-        command.add(ContenderRun.class.getName());
+        command.addAll(properties);
+        command.add(main.getName());
         command.add(contender.id());
-        command.add(String.valueOf(events));
-        command.add(String.valueOf(threads));
-        command.add(String.valueOf(settings.capSeconds()));
+        command.addAll(List.of(args));
         return command;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
@@ -207,7 +228,7 @@ final class ContenderProcess {
     }
 
     /** The contender's JVM: its {@code BENCH} lines by phase, everything it prints copied to a file. */
-    private static final class Child {
+    static final class Child {
         private final Process process;
         private final PrintWriter stdin;
         private final Map<String, Map<String, String>> phases = new HashMap<>();
@@ -275,6 +296,12 @@ final class ContenderProcess {
 
         void send(String line) {
             stdin.println(line);
+        }
+
+        /** SIGKILL on Linux: the JVM gets no chance to run anything, as with {@code kill -9}. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
 
         void finish() throws InterruptedException {

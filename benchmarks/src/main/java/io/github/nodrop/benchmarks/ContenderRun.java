@@ -1,17 +1,22 @@
 package io.github.nodrop.benchmarks;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.github.nodrop.core.AppenderMetrics;
 import io.github.nodrop.logback.KafkaAppender;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
+import net.logstash.logback.appender.listener.AppenderListener;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -32,10 +37,20 @@ import org.slf4j.LoggerFactory;
  * -Dbench.rate} paces the threads to that many events per second in all. The harness may send {@code
  * outage-start} and {@code outage-end} while it has the broker stopped: calls started in between are also
  * recorded apart.
+ *
+ * <p>With {@code -Dbench.progress=FILE} (the kill scenario) each thread records in that {@link
+ * ProgressFile} the sequence number of every call that returned, and the threads log until the JVM is
+ * killed: on {@code snapshot} it reports its figures so far, as the harness cannot ask a killed JVM.
  */
 public final class ContenderRun {
 
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+    /**
+     * A thread that logs on and has not returned from a call for this long is blocked in it: far more than
+     * the pause between two paced calls (0.4 ms at 10,000 events/s from 4 threads).
+     */
+    private static final long BLOCKED_WHILE_LOGGING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Set at the time cap: workers make no further calls. */
     private static volatile boolean capped;
@@ -56,7 +71,8 @@ public final class ContenderRun {
         ProcessStats stats = ProcessStats.start();
         ratePerThread = Double.parseDouble(System.getProperty("bench.rate", "0")) / threads;
         CountDownLatch stop = new CountDownLatch(1);
-        Thread commands = new Thread(() -> readCommands(stop), "bench-commands");
+        CountDownLatch snapshot = new CountDownLatch(1);
+        Thread commands = new Thread(() -> readCommands(stop, snapshot), "bench-commands");
         commands.setDaemon(true);
         commands.start();
 
@@ -72,6 +88,9 @@ public final class ContenderRun {
             Logger logger = LoggerFactory.getLogger("app.Checkout");
             call = logger::info;
         }
+        LongAdder asyncDropped = countAsyncDrops();
+        String progressFile = System.getProperty("bench.progress");
+        ProgressFile progress = progressFile == null ? null : ProgressFile.open(Path.of(progressFile), threads);
         report("ready", Map.of());
 
         Worker[] workers = new Worker[threads];
@@ -79,18 +98,28 @@ public final class ContenderRun {
         for (int t = 0; t < threads; t++) {
             int from = (int) ((long) events * t / threads);
             int to = (int) ((long) events * (t + 1) / threads);
-            workers[t] = new Worker(call, from, to, go);
+            workers[t] = new Worker(call, from, to, go, progress, t);
             workers[t].setName("app-" + t);
             workers[t].setDaemon(true);
             workers[t].start();
         }
         go.countDown();
+        if (progress != null) {
+            snapshot.await();
+            report("logged", logged(workers, true));
+            Map<String, String> soFar = new LinkedHashMap<>(nodropCounters(nodropAppender(), "before"));
+            soFar.putAll(asyncDrops(asyncDropped));
+            soFar.putAll(stats.snapshot());
+            report("done", soFar);
+            stop.await(); // the harness kills this JVM; if it says stop instead, end as abruptly
+            Runtime.getRuntime().halt(1);
+        }
         long capDeadline = System.nanoTime() + capNanos;
         for (Worker worker : workers) {
             TimeUnit.NANOSECONDS.timedJoin(worker, Math.max(1, capDeadline - System.nanoTime()));
         }
         capped = true;
-        report("logged", logged(workers));
+        report("logged", logged(workers, false));
 
         stop.await(); // the harness says stop once it has counted what arrived
         KafkaAppender nodrop = nodropAppender();
@@ -100,6 +129,7 @@ public final class ContenderRun {
         done.put("stopMillis", String.valueOf(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopStart)));
         done.put("stopped", String.valueOf(stopped));
         done.putAll(nodropCounters(nodrop, "after"));
+        done.putAll(asyncDrops(asyncDropped));
         done.putAll(stats.finish());
         report("done", done);
         System.out.flush();
@@ -113,14 +143,15 @@ public final class ContenderRun {
         System.exit(0);
     }
 
-    /** The harness's commands on standard input: outage-start, outage-end, stop. */
-    private static void readCommands(CountDownLatch stop) {
+    /** The harness's commands on standard input: outage-start, outage-end, snapshot, stop. */
+    private static void readCommands(CountDownLatch stop, CountDownLatch snapshot) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 switch (line.trim()) {
                     case "outage-start" -> outage = true;
                     case "outage-end" -> outage = false;
+                    case "snapshot" -> snapshot.countDown();
                     case "stop" -> stop.countDown();
                     default -> {}
                 }
@@ -153,7 +184,11 @@ public final class ContenderRun {
         return !stopper.isAlive();
     }
 
-    private static Map<String, String> logged(Worker[] workers) {
+    /**
+     * The caller-side figures. {@code stillLogging}: the kill scenario's snapshot, taken while the threads
+     * log on, so a thread that is alive is stuck in a call only if it has not returned for a while.
+     */
+    private static Map<String, String> logged(Worker[] workers, boolean stillLogging) {
         Histogram all = new Histogram(HIGHEST_NANOS, 3);
         Histogram inOutage = new Histogram(HIGHEST_NANOS, 3);
         long start = Long.MAX_VALUE;
@@ -171,7 +206,9 @@ public final class ContenderRun {
             if (worker.isAlive() && worker.firstStart != Long.MAX_VALUE) {
                 // a call that has not returned at the cap: its time so far is a lower bound
                 long callStart = worker.completed == 0 ? worker.firstStart : worker.lastEnd;
-                stuck = Math.max(stuck, now - callStart);
+                if (!stillLogging || now - callStart > BLOCKED_WHILE_LOGGING_NANOS) {
+                    stuck = Math.max(stuck, now - callStart);
+                }
             }
             firstCall = Math.max(
                     firstCall,
@@ -224,8 +261,37 @@ public final class ContenderRun {
             counters.put(when + ".spooledShutdown", String.valueOf(metrics.getSpooledShutdown()));
             counters.put(when + ".replayed", String.valueOf(metrics.getReplayed()));
             counters.put(when + ".dropped", String.valueOf(metrics.getDropped()));
+            counters.put(when + ".quarantined", String.valueOf(metrics.getQuarantined()));
+            counters.put(when + ".recovered", String.valueOf(metrics.getRecovered()));
+            counters.put(when + ".pending", String.valueOf(metrics.getPending()));
         }
         return counters;
+    }
+
+    /**
+     * logstash-logback-encoder's asynchronous appender drops an event that finds its ring buffer full and
+     * only says so in a status warning; a listener counts them. {@code null} for the other contenders.
+     */
+    private static LongAdder countAsyncDrops() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.Appender<ILoggingEvent> appender =
+                context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
+        if (!(appender instanceof LoggingEventAsyncDisruptorAppender async)) {
+            return null;
+        }
+        LongAdder dropped = new LongAdder();
+        async.addListener(new AppenderListener<>() {
+            @Override
+            public void eventAppendFailed(
+                    ch.qos.logback.core.Appender<ILoggingEvent> from, ILoggingEvent event, Throwable reason) {
+                dropped.increment();
+            }
+        });
+        return dropped;
+    }
+
+    private static Map<String, String> asyncDrops(LongAdder dropped) {
+        return dropped == null ? Map.of() : Map.of("asyncDropped", String.valueOf(dropped.sum()));
     }
 
     /** One line the harness parses: {@code BENCH phase key=value ...}. */
@@ -242,6 +308,8 @@ public final class ContenderRun {
         private final int from;
         private final int to;
         private final CountDownLatch go;
+        private final ProgressFile progress;
+        private final int slot;
         final Histogram latencies = new Histogram(HIGHEST_NANOS, 3);
         final Histogram outageLatencies = new Histogram(HIGHEST_NANOS, 3);
         volatile long firstStart = Long.MAX_VALUE;
@@ -249,11 +317,13 @@ public final class ContenderRun {
         volatile long firstCallNanos;
         volatile long completed;
 
-        Worker(Consumer<String> call, int from, int to, CountDownLatch go) {
+        Worker(Consumer<String> call, int from, int to, CountDownLatch go, ProgressFile progress, int slot) {
             this.call = call;
             this.from = from;
             this.to = to;
             this.go = go;
+            this.progress = progress;
+            this.slot = slot;
         }
 
         @Override
@@ -291,6 +361,9 @@ public final class ContenderRun {
                 }
                 completed = seq - from + 1;
                 lastEnd = end;
+                if (progress != null) {
+                    progress.returned(slot, seq); // after the call returned, outside the timed part
+                }
             }
         }
     }

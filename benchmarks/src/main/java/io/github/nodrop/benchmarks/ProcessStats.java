@@ -73,8 +73,13 @@ final class ProcessStats implements Runnable {
 
     /** Stops sampling and returns the figures, in bytes, nanoseconds and counts. */
     Map<String, String> finish() {
-        sample();
         closed = true;
+        return snapshot();
+    }
+
+    /** The figures so far, sampling on: for a JVM that will be killed rather than finish. */
+    Map<String, String> snapshot() {
+        sample();
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("peakHeapUsed", String.valueOf(peakHeapUsed));
         figures.put("peakHeapAfterGc", String.valueOf(peakHeapAfterGc));

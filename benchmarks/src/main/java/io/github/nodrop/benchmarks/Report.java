@@ -3,6 +3,7 @@ package io.github.nodrop.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** Renders the results of one harness run as Markdown: one table per scenario, then nodrop's ratios. */
@@ -11,10 +12,9 @@ final class Report {
     private Report() {}
 
     /** A column: its heading, how to read it off a result, and which way is better. */
-    private record Metric(
-            String heading, ToDoubleFunction<RunResult> value, boolean higherIsBetter, boolean boundedByCap) {}
+    record Metric(String heading, ToDoubleFunction<RunResult> value, boolean higherIsBetter, boolean boundedByCap) {}
 
-    private static final List<Metric> BROKER_UP = List.of(
+    static final List<Metric> BROKER_UP = List.of(
             new Metric("caller p50 µs", r -> micros(r.loggedFigure("p50")), false, false),
             new Metric("caller p99 µs", r -> micros(r.loggedFigure("p99")), false, false),
             new Metric("caller p99.9 µs", r -> micros(r.loggedFigure("p999")), false, false),
@@ -67,15 +67,25 @@ final class Report {
             case BROKER_DOWN_AT_START -> BROKER_DOWN;
             case STEADY -> STEADY;
             case OUTAGE_MID_RUN -> OUTAGE;
+            case KILL_BROKER_UP, KILL_BROKER_DOWN -> DurableReport.KILL;
         };
+        String heading = capitalize(first.scenario().title()) + ", " + threads(first.threads())
+                + String.format(Locale.ROOT, ", %,d events", first.events());
+        return table(results, heading, metrics, Contender.NODROP, Report::notes);
+    }
+
+    /**
+     * One scenario's table under {@code ### heading}: a row per contender, the notes under it, then {@code
+     * base} ÷ each other contender for every column.
+     */
+    static String table(
+            List<RunResult> results,
+            String heading,
+            List<Metric> metrics,
+            Contender base,
+            Function<RunResult, String> notes) {
         StringBuilder md = new StringBuilder();
-        md.append("### ")
-                .append(capitalize(first.scenario().title()))
-                .append(", ")
-                .append(first.threads())
-                .append(first.threads() == 1 ? " logging thread, " : " logging threads, ")
-                .append(String.format(Locale.ROOT, "%,d", first.events()))
-                .append(" events\n\n");
+        md.append("### ").append(heading).append("\n\n");
         md.append("| contender |");
         metrics.forEach(m -> md.append(' ').append(m.heading()).append(" |"));
         md.append("\n|---|");
@@ -96,18 +106,19 @@ final class Report {
             md.append("- ")
                     .append(result.contender().id())
                     .append(": ")
-                    .append(notes(result))
+                    .append(notes.apply(result))
                     .append('\n');
         }
-        RunResult nodrop = results.stream()
-                .filter(r -> r.contender() == Contender.NODROP)
-                .findFirst()
-                .orElse(null);
+        RunResult nodrop =
+                results.stream().filter(r -> r.contender() == base).findFirst().orElse(null);
         List<RunResult> others = new ArrayList<>(results);
         others.remove(nodrop);
         if (nodrop != null && !others.isEmpty()) {
-            md.append("\nnodrop ÷ alternative (↓ lower is better, ↑ higher is better; "
-                    + "below 1 is nodrop ahead on ↓ rows, above 1 on ↑ rows):\n\n");
+            md.append("\n")
+                    .append(base.id())
+                    .append(" ÷ alternative (↓ lower is better, ↑ higher is better; below 1 is ")
+                    .append(base.id())
+                    .append(" ahead on ↓ rows, above 1 on ↑ rows):\n\n");
             md.append("| metric |");
             others.forEach(o -> md.append(" ÷ ").append(o.contender().id()).append(" |"));
             md.append("\n|---|");
@@ -138,7 +149,12 @@ final class Report {
         return metric.boundedByCap() && result.loggedFigure("stuck") > 0;
     }
 
-    private static String notes(RunResult r) {
+    /** "1 logging thread", "4 logging threads". */
+    static String threads(int threads) {
+        return threads + (threads == 1 ? " logging thread" : " logging threads");
+    }
+
+    static String notes(RunResult r) {
         List<String> notes = new ArrayList<>();
         if (r.contender().sink() == Contender.Sink.FILE) {
             notes.add(String.format(Locale.ROOT, "%,d of %,d events reached the file", r.distinctFinal(), r.events()));
@@ -179,6 +195,12 @@ final class Report {
         if (r.fallbackEvents() >= 0) {
             notes.add(String.format(Locale.ROOT, "%,d events in its fallback file", r.fallbackEvents()));
         }
+        if (r.hasDone("asyncDropped")) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "%,d events dropped by the asynchronous appender (ring buffer full)",
+                    r.doneFigure("asyncDropped")));
+        }
         notes.add(String.format(
                 Locale.ROOT,
                 "calls took %.2f s in all; stop took %d ms; %d GCs, %d ms; live heap after GC peaked at %.1f MB",
@@ -193,7 +215,7 @@ final class Report {
         return String.join("; ", notes);
     }
 
-    private static double callSeconds(RunResult r) {
+    static double callSeconds(RunResult r) {
         long start = r.loggedFigure("startNanos");
         long end = r.loggedFigure("endNanos");
         return end > start && start > 0 ? (end - start) / 1e9 : 0;
@@ -227,15 +249,15 @@ final class Report {
         return ratio >= 100 ? String.format(Locale.ROOT, "%,.0f", ratio) : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
-    private static double micros(long nanos) {
+    static double micros(long nanos) {
         return nanos / 1e3;
     }
 
-    private static double mb(long bytes) {
+    static double mb(long bytes) {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static String capitalize(String text) {
+    static String capitalize(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 }

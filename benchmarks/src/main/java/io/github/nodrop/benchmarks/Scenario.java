@@ -15,7 +15,14 @@ enum Scenario {
      * The contender logs at a fixed rate; the harness stops the broker 10 s into the run and restarts it
      * 10 s later; calls that start during the outage are timed apart.
      */
-    OUTAGE_MID_RUN("broker stopped mid-run for 10 s");
+    OUTAGE_MID_RUN("broker stopped mid-run for 10 s"),
+    /**
+     * The contender logs at a fixed rate until the harness kills its JVM with SIGKILL; nodrop's are then
+     * started again on the same directory to replay what they kept. The broker stays up.
+     */
+    KILL_BROKER_UP("kill -9 while logging, broker up"),
+    /** As {@link #KILL_BROKER_UP}, with the broker stopped shortly before the kill and restarted after it. */
+    KILL_BROKER_DOWN("kill -9 while logging, broker stopped before the kill");
 
     private final String title;
 
@@ -29,15 +36,13 @@ enum Scenario {
 
     /** Short name for directories. */
     String dirName() {
-        switch (this) {
-            case BROKER_UP:
-                return "up";
-            case BROKER_DOWN_AT_START:
-                return "down";
-            case STEADY:
-                return "steady";
-            default:
-                return "outage";
-        }
+        return switch (this) {
+            case BROKER_UP -> "up";
+            case BROKER_DOWN_AT_START -> "down";
+            case STEADY -> "steady";
+            case OUTAGE_MID_RUN -> "outage";
+            case KILL_BROKER_UP -> "kill-up";
+            case KILL_BROKER_DOWN -> "kill-down";
+        };
     }
 }
