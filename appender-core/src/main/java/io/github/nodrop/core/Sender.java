@@ -62,6 +62,7 @@ final class Sender<E> implements Runnable {
     private final long syncNanos;
     private volatile InHand<E> inHand = new InHand<>(new ArrayList<>());
     private volatile int mode = RUN;
+    private boolean orphansWaiting;
     private long nextSync;
     private long lastErrorReport;
     private String restoredDetail = "";
@@ -124,7 +125,8 @@ final class Sender<E> implements Runnable {
         }
         kafka.report(restoredDetail);
         List<Pending<E>> drained = new ArrayList<>(Math.min(BATCH, Math.max(16, buffer.size())));
-        buffer.drainTo(drained, BATCH, mode == RUN ? IDLE_WAIT_MILLIS : 0, TimeUnit.MILLISECONDS);
+        // no idling while the journal holds orphans: they wait for this thread alone
+        buffer.drainTo(drained, BATCH, mode == RUN && !orphansWaiting ? IDLE_WAIT_MILLIS : 0, TimeUnit.MILLISECONDS);
         InHand<E> batch = new InHand<>(drained);
         inHand = batch;
         // failures first: what failed was logged before what was just drained, so fallbacks see log order
@@ -135,14 +137,12 @@ final class Sender<E> implements Runnable {
         for (Pending<E> pending; (pending = batch.claim()) != null; ) {
             handle(pending);
         }
-        boolean moreOrphans = journal != null;
-        for (int n = 0; n < BATCH && moreOrphans; n++) {
-            Pending<E> orphan = nextOrphan();
-            moreOrphans = orphan != null;
-            if (orphan != null) {
-                handle(orphan);
-            }
+        int orphans = 0;
+        for (Pending<E> orphan; orphans < BATCH && journal != null && (orphan = nextOrphan()) != null; orphans++) {
+            handle(orphan);
         }
+        boolean moreOrphans = orphans == BATCH; // the scan stopped at its limit, not at the end
+        orphansWaiting = moreOrphans;
         toSpool.write();
         maintainJournal();
         String notice = fallback.takeNotice();
