@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the benchmarks module and runs the JMH benchmark of the transformer's enrichment: JsonEnricher
+# (hand-written check and splice) against the same on jackson-core's streaming parser. Arguments go to JMH
+# (default: -f 1 -wi 3 -i 5 -w 1s -r 1s, about 2 minutes on 2 cores); JMH prints the table at the end.
+source "$(dirname "$0")/harness.sh"
+if [ $# -eq 0 ]; then
+  set -- -f 1 -wi 3 -i 5 -w 1s -r 1s
+fi
+BENCH_COMMAND="benchmarks/run-enrich.sh $*" \
+  run_harness benchmarks 1g org.openjdk.jmh.Main 'io\.github\.nodrop\.benchmarks\.enrich\.EnrichBenchmark' "$@"
