@@ -78,10 +78,22 @@ public final class ConfigValues {
         return Duration.ofDays(number);
     }
 
-    /** Whether a property's value must never be printed. */
+    /**
+     * Whether a property's value must never be printed: Kafka's own definition of the producer setting says
+     * it is a password (ssl.keystore.key, ssl.truststore.certificates, sasl.jaas.config, ...), or its name
+     * looks like a secret.
+     */
     public static boolean isSecret(String propertyName) {
+        org.apache.kafka.common.config.ConfigDef.ConfigKey key =
+                org.apache.kafka.clients.producer.ProducerConfig.configDef()
+                        .configKeys()
+                        .get(propertyName);
+        if (key != null && key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
+            return true;
+        }
         String name = propertyName.toLowerCase(Locale.ROOT);
-        return name.contains("password")
+        return name.contains("certificates")
+                || name.contains("password")
                 || name.contains("secret")
                 || name.contains("jaas")
                 || name.contains("token")

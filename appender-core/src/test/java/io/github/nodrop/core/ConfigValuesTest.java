@@ -34,5 +34,9 @@ class ConfigValuesTest {
         assertThat(ConfigValues.isSecret("ssl.keystore.password")).isTrue();
         assertThat(ConfigValues.printable("ssl.truststore.password", "x")).isEqualTo("[hidden]");
         assertThat(ConfigValues.printable("acks", "all")).isEqualTo("all");
+        assertThat(ConfigValues.isSecret("ssl.keystore.key"))
+                .as("a PEM private key")
+                .isTrue();
+        assertThat(ConfigValues.isSecret("ssl.truststore.certificates")).isTrue();
     }
 }

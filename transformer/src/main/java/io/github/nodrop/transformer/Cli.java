@@ -8,11 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,16 +52,15 @@ public final class Cli implements Callable<Integer> {
     @Option(
             names = "--group-id",
             paramLabel = "ID",
-            description =
-                    "Consumer group; run more instances with the same id to scale out. Default: ${DEFAULT-VALUE}.",
-            defaultValue = TransformerConfig.DEFAULT_GROUP_ID)
+            description = "Consumer group; run more instances with the same id to scale out. Default: "
+                    + TransformerConfig.DEFAULT_GROUP_ID + ".")
     String groupId;
 
     @Option(
             names = "--mode",
             paramLabel = "MODE",
-            description = "serial, pipeline or worker. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "pipeline")
+            description = "serial, pipeline or worker (at least once; exactly once enriches on the polling thread)."
+                    + " Default: pipeline.")
     String mode;
 
     @Option(
@@ -79,15 +75,14 @@ public final class Cli implements Callable<Integer> {
     @Option(
             names = "--guarantee",
             paramLabel = "G",
-            description = "at-least-once or exactly-once. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "at-least-once")
+            description = "at-least-once or exactly-once. Default: at-least-once.")
     String guarantee;
 
     @Option(
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "A properties file with the same settings (bootstrap.servers, input, output, group.id, mode, workers, dlq, guarantee, stats.interval, key.by.hash) and consumer.* / producer.* client properties. Flags win over the file.")
+                    "A properties file with the same settings (bootstrap.servers, input, output, group.id, mode, workers, dlq, guarantee, stats.interval, commit.interval, shutdown.timeout, instance.id, key.by.hash) and consumer.* / producer.* client properties. A flag you type wins over the file.")
     Path config;
 
     @Option(
@@ -105,10 +100,31 @@ public final class Cli implements Callable<Integer> {
     @Option(
             names = "--stats-interval",
             paramLabel = "DURATION",
-            description =
-                    "How often to print a status line (e.g. 5s, 500ms, 1m; 0 for never). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "5s")
+            description = "How often to print a status line (5s, 500ms, 1m; a bare number is milliseconds; 0 for"
+                    + " never). Default: 5s.")
     String statsInterval;
+
+    @Option(
+            names = "--instance-id",
+            paramLabel = "ID",
+            description = "Names this instance in its group; exactly-once uses it in a stable transactional.id, so a"
+                    + " restart fences the instance it replaces at once. Instances on one host need different ids."
+                    + " Default: the consumer's group.instance.id, else the host name.")
+    String instanceId;
+
+    @Option(
+            names = "--commit-interval",
+            paramLabel = "DURATION",
+            description = "At least once: how often acknowledged offsets are committed; exactly once: how long a"
+                    + " transaction runs. Default: 200ms.")
+    String commitInterval;
+
+    @Option(
+            names = "--shutdown-timeout",
+            paramLabel = "DURATION",
+            description = "How long a shutdown may drain and commit before it gives up (what is not committed is"
+                    + " read again at the next start). Default: 30s.")
+    String shutdownTimeout;
 
     @Option(
             names = "--key-by-hash",
@@ -165,7 +181,7 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    /** Flags over the properties file over the defaults. */
+    /** A flag the user typed wins over the properties file, which wins over the default. */
     TransformerConfig settings() {
         Properties file = new Properties();
         if (config != null) {
@@ -176,20 +192,21 @@ public final class Cli implements Callable<Integer> {
             }
         }
         TransformerConfig.Builder builder = TransformerConfig.builder()
-                .bootstrapServers(pick(bootstrapServers, file, "bootstrap.servers"))
-                .input(pick(input, file, "input"))
-                .output(pick(output, file, "output"))
-                .groupId(pickDefaulted(groupId, TransformerConfig.DEFAULT_GROUP_ID, file, "group.id"))
-                .dlq(pick(dlq, file, "dlq"))
+                .bootstrapServers(pick(bootstrapServers, file, "bootstrap.servers", null))
+                .input(pick(input, file, "input", null))
+                .output(pick(output, file, "output", null))
+                .groupId(pick(groupId, file, "group.id", TransformerConfig.DEFAULT_GROUP_ID))
+                .dlq(pick(dlq, file, "dlq", null))
+                .instanceId(pick(instanceId, file, "instance.id", null))
                 .keyByHash(keyByHash || Boolean.parseBoolean(file.getProperty("key.by.hash", "false")));
         List<String> problems = new ArrayList<>();
         try {
-            builder.mode(Mode.parse(pickDefaulted(mode, "pipeline", file, "mode")));
+            builder.mode(Mode.parse(pick(mode, file, "mode", "pipeline")));
         } catch (IllegalArgumentException e) {
             problems.add("--" + e.getMessage());
         }
         try {
-            builder.guarantee(Guarantee.parse(pickDefaulted(guarantee, "at-least-once", file, "guarantee")));
+            builder.guarantee(Guarantee.parse(pick(guarantee, file, "guarantee", "at-least-once")));
         } catch (IllegalArgumentException e) {
             problems.add("--" + e.getMessage());
         }
@@ -201,11 +218,21 @@ public final class Cli implements Callable<Integer> {
                 problems.add("--workers '" + workerText + "' is not a number");
             }
         }
-        try {
-            builder.statsInterval(duration(pickDefaulted(statsInterval, "5s", file, "stats.interval")));
-        } catch (IllegalArgumentException e) {
-            problems.add("--stats-interval " + e.getMessage());
-        }
+        duration(
+                "--stats-interval",
+                pick(statsInterval, file, "stats.interval", "5s"),
+                problems,
+                builder::statsInterval);
+        duration(
+                "--commit-interval",
+                pick(commitInterval, file, "commit.interval", "200ms"),
+                problems,
+                builder::commitInterval);
+        duration(
+                "--shutdown-timeout",
+                pick(shutdownTimeout, file, "shutdown.timeout", "30s"),
+                problems,
+                builder::shutdownTimeout);
         for (String name : file.stringPropertyNames()) {
             if (name.startsWith("consumer.")) {
                 builder.consumerProperty(name.substring("consumer.".length()), file.getProperty(name));
@@ -227,6 +254,15 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
+    private static void duration(
+            String flag, String text, List<String> problems, java.util.function.Consumer<Duration> target) {
+        try {
+            target.accept(Durations.parse(text));
+        } catch (IllegalArgumentException e) {
+            problems.add(flag + " " + e.getMessage());
+        }
+    }
+
     private static void keyValues(
             String flag,
             List<String> entries,
@@ -243,37 +279,9 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    private String pick(String flag, Properties file, String key) {
-        return flag != null ? flag : file.getProperty(key);
-    }
-
-    /** Picocli fills defaults, so a flag equal to its default loses to the file. */
-    private String pickDefaulted(String flag, String defaultValue, Properties file, String key) {
-        if (flag != null && !flag.equals(defaultValue)) {
-            return flag;
-        }
-        return file.getProperty(key, defaultValue);
-    }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-
-    static Duration duration(String text) {
-        Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 5s, 500ms, 1m)");
-        }
-        long number = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        switch (unit) {
-            case "ms":
-                return Duration.ofMillis(number);
-            case "m":
-                return Duration.ofMinutes(number);
-            case "h":
-                return Duration.ofHours(number);
-            default:
-                return Duration.ofSeconds(number);
-        }
+    /** The typed flag (options have no picocli defaults, so null means not typed), else the file, else the default. */
+    private static String pick(String flag, Properties file, String key, String defaultValue) {
+        return flag != null ? flag : file.getProperty(key, defaultValue);
     }
 
     /** The version from the jar's manifest. */

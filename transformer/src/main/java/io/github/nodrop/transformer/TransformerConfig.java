@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,7 +21,9 @@ public final class TransformerConfig {
     public static final Mode DEFAULT_MODE = Mode.PIPELINE;
     public static final Guarantee DEFAULT_GUARANTEE = Guarantee.AT_LEAST_ONCE;
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    /** At least once: how often acknowledged offsets are committed; exactly once: how long a transaction runs. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(200);
+
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_QUEUE_RECORDS = 16_384;
     public static final long DEFAULT_QUEUE_BYTES = 16L << 20;
@@ -43,6 +44,7 @@ public final class TransformerConfig {
     final boolean keyByHash;
     final int queueRecords;
     final long queueBytes;
+    final String instanceId;
 
     private TransformerConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers.trim();
@@ -59,6 +61,7 @@ public final class TransformerConfig {
         this.keyByHash = b.keyByHash;
         this.queueRecords = b.queueRecords;
         this.queueBytes = b.queueBytes;
+        this.instanceId = b.instanceId != null && !b.instanceId.isBlank() ? b.instanceId.trim() : defaultInstanceId(b);
         this.consumerProperties = Collections.unmodifiableMap(consumer(b));
         this.producerProperties = Collections.unmodifiableMap(producer(b));
     }
@@ -86,8 +89,17 @@ public final class TransformerConfig {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
-        // an unreachable output is waited out rather than given up on: nothing is committed meanwhile
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
+        // a send waits at most this long for metadata or buffer space; the caller then tries again later
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        if (guarantee == Guarantee.EXACTLY_ONCE) {
+            // stable per instance: a restart fences the killed predecessor and aborts its open transaction
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-" + instanceId);
+            // an instance that never comes back blocks read_committed readers this long at most
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
+        } else {
+            // an unreachable output is waited out rather than given up on: nothing is committed meanwhile
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Integer.MAX_VALUE));
+        }
         props.putAll(b.producerProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -98,6 +110,46 @@ public final class TransformerConfig {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where nothing is set: the consumer's {@code group.instance.id}, else this host's name. */
+    private static String defaultInstanceId(Builder b) {
+        Object staticMember = b.consumerProperties.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (staticMember != null && !staticMember.toString().isBlank()) {
+            return staticMember.toString().trim();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "instance";
+        }
+    }
+
+    /** The exactly-once producer's transactional.id. */
+    String transactionalId() {
+        return String.valueOf(producerProperties.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+    }
+
+    /** The producer's buffer.memory. */
+    long producerBufferMemory() {
+        Object value = producerProperties.get(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        try {
+            return value == null ? 32L << 20 : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return 32L << 20;
+        }
+    }
+
+    /** Settings for the admin client that reads the output topics' limits: the consumer's connection settings. */
+    Map<String, Object> adminProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : consumerProperties.entrySet()) {
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(entry.getKey())) {
+                props.put(entry.getKey(), entry.getValue());
+            }
+        }
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, groupId + "-limits");
+        return props;
     }
 
     /** The largest record the producer may send, from {@code max.request.size}. */
@@ -134,6 +186,7 @@ public final class TransformerConfig {
         private boolean keyByHash;
         private int queueRecords = DEFAULT_QUEUE_RECORDS;
         private long queueBytes = DEFAULT_QUEUE_BYTES;
+        private String instanceId;
 
         public Builder bootstrapServers(String value) {
             this.bootstrapServers = value;
@@ -200,6 +253,16 @@ public final class TransformerConfig {
             return this;
         }
 
+        /**
+         * Names this instance within its group; exactly-once uses it in the stable {@code transactional.id}.
+         * Default: the consumer's {@code group.instance.id}, else the host name. Instances on one host need
+         * different ids.
+         */
+        public Builder instanceId(String value) {
+            this.instanceId = value;
+            return this;
+        }
+
         public Builder keyByHash(boolean value) {
             this.keyByHash = value;
             return this;
@@ -246,6 +309,12 @@ public final class TransformerConfig {
             if (queueRecords < 1 || queueBytes < 1024) {
                 found.add("queue bounds must be at least 1 record and 1KB");
             }
+            if (commitInterval == null || commitInterval.isNegative() || commitInterval.isZero()) {
+                found.add("--commit-interval must be more than zero");
+            }
+            if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
+                found.add("--shutdown-timeout must be zero or more");
+            }
             checkClientProperties(found);
             if (!found.isEmpty()) {
                 throw new InvalidConfigException(found);
@@ -281,11 +350,13 @@ public final class TransformerConfig {
         }
     }
 
-    /** A property's value as it may be printed: secrets hidden. */
+    /**
+     * A property's value as it may be printed: hidden when Kafka's own definition of the setting says it is a
+     * password (ssl.keystore.key, ssl.truststore.certificates, sasl.jaas.config, ...), or when its name looks
+     * like a secret.
+     */
     static String printable(String name, Object value) {
-        String n = name.toLowerCase(Locale.ROOT);
-        boolean secret = n.contains("password") || n.contains("jaas") || n.contains("secret") || n.contains("token");
-        return secret ? "[hidden]" : String.valueOf(value);
+        return Secrets.isSecret(name) ? "[hidden]" : String.valueOf(value);
     }
 
     @Override
@@ -296,6 +367,7 @@ public final class TransformerConfig {
         producerProperties.forEach((k, v) -> producer.put(k, printable(k, v)));
         return "input=" + input + ", output=" + output + ", dlq=" + dlq + ", group=" + groupId + ", mode=" + mode
                 + (mode == Mode.WORKER ? " (" + workers + " workers)" : "") + ", guarantee=" + guarantee
-                + ", keyByHash=" + keyByHash + ", consumer=" + consumer + ", producer=" + producer;
+                + ", keyByHash=" + keyByHash + ", instance=" + instanceId + ", consumer=" + consumer + ", producer="
+                + producer;
     }
 }

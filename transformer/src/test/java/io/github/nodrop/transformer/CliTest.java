@@ -33,11 +33,12 @@ class CliTest {
     @Test
     void helpDocumentsEveryFlagWithItsDefault() {
         assertThat(run("--help")).isZero();
-        String help = out.toString(StandardCharsets.UTF_8);
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
         assertThat(help)
                 .contains("--bootstrap-servers", "--input", "--output", "--group-id", "--mode", "--workers", "--dlq")
                 .contains("--guarantee", "--config", "--consumer-property", "--producer-property")
-                .contains("--stats-interval", "--key-by-hash", "--version")
+                .contains("--stats-interval", "--commit-interval", "--shutdown-timeout", "--instance-id")
+                .contains("--key-by-hash", "--version")
                 .contains("Default: nodrop-transformer", "Default: pipeline", "Default: at-least-once", "Default: 5s");
     }
 
@@ -103,10 +104,54 @@ class CliTest {
     }
 
     @Test
-    void durations() {
-        assertThat(Cli.duration("5s")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(Cli.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Cli.duration("1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThat(Cli.duration("0")).isEqualTo(Duration.ZERO);
+    void aFlagYouTypeWinsOverTheFileEvenWhenItEqualsTheDefault() throws Exception {
+        Path file = dir.resolve("transformer.properties");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:9\ninput=logs\noutput=enriched\nmode=worker\nguarantee=exactly-once\n");
+        Cli cli = new Cli(System.err);
+        new picocli.CommandLine(cli)
+                .parseArgs("--config", file.toString(), "--mode", "pipeline", "--guarantee", "at-least-once");
+        TransformerConfig config = cli.settings();
+        assertThat(config.mode).isEqualTo(Mode.PIPELINE);
+        assertThat(config.guarantee).isEqualTo(Guarantee.AT_LEAST_ONCE);
+    }
+
+    @Test
+    void durationsReadAsInTheAppendersSettings() {
+        assertThat(Durations.parse("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("10 seconds")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Durations.parse("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Durations.parse("250")).as("a bare number is milliseconds").isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Durations.parse("soon"))
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    @Test
+    void secretsKafkaDefinesAsPasswordsAreNeverPrinted() throws Exception {
+        Cli cli = new Cli(System.err);
+        new picocli.CommandLine(cli)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "127.0.0.1:9",
+                        "--input",
+                        "logs",
+                        "--output",
+                        "enriched",
+                        "--producer-property",
+                        "ssl.keystore.key=-----BEGIN PRIVATE KEY-----MIIEvQ",
+                        "--consumer-property",
+                        "ssl.truststore.certificates=-----BEGIN CERTIFICATE-----MIID",
+                        "--consumer-property",
+                        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\"alice\" password=\"alice-secret\";");
+        String printed = cli.settings().toString();
+        assertThat(printed)
+                .doesNotContain("MIIEvQ")
+                .doesNotContain("MIID")
+                .doesNotContain("alice-secret")
+                .contains("ssl.keystore.key=[hidden]", "ssl.truststore.certificates=[hidden]");
     }
 }

@@ -29,17 +29,52 @@ final class Records {
         return ("k" + (seq % 16)).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Waits until every partition of the topic has a leader that serves it: an idempotent producer's first
+     * batches to a partition still without one come back NOT_LEADER_OR_FOLLOWER, and the batches behind
+     * them then fail with OUT_OF_ORDER_SEQUENCE_NUMBER until they expire.
+     */
+    static void awaitLeaders(KafkaCluster kafka, String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                        org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties());
+                org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> probe =
+                        new org.apache.kafka.clients.consumer.KafkaConsumer<>(consumerProperties(kafka))) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() ->
+                            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                                    .allMatch(p ->
+                                            p.leader() != null && !p.leader().isEmpty()));
+            List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+            probe.partitionsFor(topic)
+                    .forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+            probe.endOffsets(partitions, java.time.Duration.ofSeconds(30)); // each leader answers
+        }
+    }
+
+    private static Properties consumerProperties(KafkaCluster kafka) {
+        Properties props = kafka.clientProperties();
+        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
     /** Writes the values (null for a tombstone) with keys k0..k15. */
     static void produce(KafkaCluster kafka, String topic, List<byte[]> values, int firstSeq) throws Exception {
+        awaitLeaders(kafka, topic);
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, key(firstSeq + i), values.get(i)));
+                sent.add(producer.send(new ProducerRecord<>(topic, key(firstSeq + i), values.get(i))));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get(); // a test's input must be complete, or it tests nothing
+            }
         }
     }
 

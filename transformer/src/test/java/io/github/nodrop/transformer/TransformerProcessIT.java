@@ -115,6 +115,9 @@ class TransformerProcessIT {
                 guarantee, n, counts.size(), duplicates);
         if (guarantee == Guarantee.EXACTLY_ONCE) {
             assertThat(duplicates).as("read_committed sees each record once").isZero();
+        } else {
+            // offsets are committed every 200 ms after acknowledgement: a crash reads again a fraction of a second
+            assertThat(duplicates).as("records read again after the crash").isLessThan(n / 5);
         }
     }
 }

@@ -1,0 +1,99 @@
+package io.github.nodrop.transformer;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The largest record the output and dead-letter topics take: each topic's {@code max.message.bytes},
+ * read once at start, and the producer's {@code max.request.size}. A record over the limit is routed to
+ * the dead-letter topic before it is ever sent: a refused record inside an idempotent or transactional
+ * producer's batch fails its batch-mates, can make the producer split batches and lose its sequence, and
+ * stalls the pipeline. When the limits cannot be read (no permission to describe the topics), the broker's
+ * refusal is still handled, after the fact.
+ */
+final class OutputLimits {
+
+    /** Kafka's default {@code max.message.bytes}. */
+    static final int KAFKA_DEFAULT = 1_048_588;
+
+    private static final int BATCH_OVERHEAD = 128;
+
+    final int output;
+    final int deadLetter;
+
+    OutputLimits(int output, int deadLetter) {
+        this.output = output;
+        this.deadLetter = deadLetter;
+    }
+
+    static OutputLimits read(TransformerConfig config, Clients clients, PrintStream status) {
+        int request = config.maxRequestSize();
+        int output = Math.min(request, KAFKA_DEFAULT);
+        int deadLetter = output;
+        try (Admin admin = clients.admin(config.adminProperties())) {
+            if (admin == null) {
+                return new OutputLimits(output, deadLetter);
+            }
+            ConfigResource out = new ConfigResource(ConfigResource.Type.TOPIC, config.output);
+            ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.dlq);
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(List.of(out, dlq)).all().get(15, TimeUnit.SECONDS);
+            output = Math.min(request, limit(configs.get(out)));
+            deadLetter = Math.min(request, limit(configs.get(dlq)));
+        } catch (Exception e) {
+            status.println("nodrop-transformer: cannot read max.message.bytes of " + config.output + " and "
+                    + config.dlq + " (" + e.getMessage() + "); records the broker refuses go to the dead-letter topic"
+                    + " after the fact");
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new OutputLimits(output, deadLetter);
+    }
+
+    private static int limit(Config config) {
+        ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry == null || entry.value() == null) {
+            return KAFKA_DEFAULT;
+        }
+        try {
+            return Integer.parseInt(entry.value().trim());
+        } catch (NumberFormatException e) {
+            return KAFKA_DEFAULT;
+        }
+    }
+
+    /**
+     * The producer settings with {@code batch.size} no larger than the smaller topic takes: a batch of small
+     * records then never exceeds a topic's limit, so the broker never refuses a batch whole (which makes the
+     * producer split it and, with idempotence, can cost it its sequence numbers).
+     */
+    java.util.Map<String, Object> withBatchesThatFit(java.util.Map<String, Object> producer) {
+        java.util.Map<String, Object> adjusted = new java.util.LinkedHashMap<>(producer);
+        Object configured = producer.get(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG);
+        long batch = configured == null
+                ? 16_384
+                : Long.parseLong(configured.toString().trim());
+        long fits = Math.max(1024, Math.min(output, deadLetter) - 2 * BATCH_OVERHEAD);
+        if (batch > fits) {
+            adjusted.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(fits));
+        }
+        return adjusted;
+    }
+
+    /** Whether a record of this size fits in a batch of its own on that topic. */
+    boolean fitsOutput(int bytes) {
+        return bytes + BATCH_OVERHEAD <= output;
+    }
+
+    boolean fitsDeadLetter(int bytes) {
+        return bytes + BATCH_OVERHEAD <= deadLetter;
+    }
+}
