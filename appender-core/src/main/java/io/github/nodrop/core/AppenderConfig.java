@@ -28,6 +28,7 @@ public final class AppenderConfig {
     public static final boolean DEFAULT_DURABLE = false;
     public static final long DEFAULT_JOURNAL_SIZE = 64L << 20;
     public static final Duration DEFAULT_JOURNAL_SYNC_INTERVAL = Duration.ZERO;
+    public static final Overflow DEFAULT_OVERFLOW = Overflow.SPOOL;
 
     /**
      * Producer settings nodrop applies unless the user sets them. {@code max.block.ms} is short because
@@ -64,6 +65,7 @@ public final class AppenderConfig {
     private final boolean durable;
     private final long journalSize;
     private final Duration journalSyncInterval;
+    private final Overflow overflow;
 
     private AppenderConfig(Builder b, Map<String, Object> producerConfig) {
         this.appenderName = b.appenderName;
@@ -81,6 +83,7 @@ public final class AppenderConfig {
         this.durable = b.durable;
         this.journalSize = b.journalSize;
         this.journalSyncInterval = b.journalSyncInterval;
+        this.overflow = b.overflow;
     }
 
     public static Builder builder(String appenderName) {
@@ -162,6 +165,11 @@ public final class AppenderConfig {
         return journalSize;
     }
 
+    /** What a logging call does when the buffer and the spiller are both full. */
+    public Overflow overflow() {
+        return overflow;
+    }
+
     /** How often the journal is flushed to the device for power loss; zero: never (a killed process loses nothing). */
     public Duration journalSyncInterval() {
         return journalSyncInterval;
@@ -204,6 +212,7 @@ public final class AppenderConfig {
         private boolean durable = DEFAULT_DURABLE;
         private long journalSize = DEFAULT_JOURNAL_SIZE;
         private Duration journalSyncInterval = DEFAULT_JOURNAL_SYNC_INTERVAL;
+        private Overflow overflow = DEFAULT_OVERFLOW;
 
         private Builder(String appenderName) {
             this.appenderName = appenderName == null || appenderName.isBlank() ? "kafka" : appenderName;
@@ -319,6 +328,22 @@ public final class AppenderConfig {
 
         public Builder retryInterval(Duration value) {
             this.retryInterval = value;
+            return this;
+        }
+
+        public Builder overflow(String value) {
+            if (value != null) {
+                try {
+                    this.overflow = Overflow.parse(value);
+                } catch (IllegalArgumentException e) {
+                    problems.add(problem("overflow", e.getMessage()));
+                }
+            }
+            return this;
+        }
+
+        public Builder overflow(Overflow value) {
+            this.overflow = value;
             return this;
         }
 
@@ -443,7 +468,8 @@ public final class AppenderConfig {
                 + partition + ", bufferSize=" + bufferSize + ", bufferBytes=" + bufferBytes + ", fallbackDir="
                 + fallbackDir + ", maxFallbackFileSize=" + maxFallbackFileSize + ", maxFallbackTotalSize="
                 + maxFallbackTotalSize + ", replayFallback=" + replayFallback + ", shutdownTimeout="
-                + shutdownTimeout + ", durable=" + durable + ", journalSize=" + journalSize + ", journalSyncInterval="
+                + shutdownTimeout + ", overflow=" + overflow + ", durable=" + durable + ", journalSize=" + journalSize
+                + ", journalSyncInterval="
                 + journalSyncInterval + '}';
     }
 }

@@ -138,6 +138,11 @@ public final class AppenderMetrics implements AppenderMetricsMBean {
         return dropped(DropReason.STOPPED);
     }
 
+    @Override
+    public long getDroppedBufferFull() {
+        return dropped(DropReason.BUFFER_FULL);
+    }
+
     /** Accepted events with no fate yet: in the buffer, being encoded, or in flight to Kafka. */
     @Override
     public long getPending() {
@@ -202,7 +207,8 @@ public final class AppenderMetrics implements AppenderMetricsMBean {
                 + getSpooledOverflow() + ", failed=" + getSpooledFailed() + ", shutdown=" + getSpooledShutdown()
                 + ") + quarantined " + getQuarantined() + " (refused=" + getQuarantinedRefused() + ", encodeError="
                 + getQuarantinedEncodeError() + ") + dropped " + getDropped() + " (spoolFull=" + getDroppedSpoolFull()
-                + ", spoolError=" + getDroppedSpoolError() + ", encodeError=" + getDroppedEncodeError() + ", stopped="
+                + ", spoolError=" + getDroppedSpoolError() + ", bufferFull=" + getDroppedBufferFull() + ", encodeError="
+                + getDroppedEncodeError() + ", stopped="
                 + getDroppedStopped() + ") + pending " + getPending() + "; from the spool: replayed=" + getReplayed()
                 + ", replayQuarantined=" + getReplayQuarantined() + ", recovered from the journal=" + getRecovered()
                 + "; spoolBytes=" + getSpoolBytes();

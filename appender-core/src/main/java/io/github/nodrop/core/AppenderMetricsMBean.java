@@ -40,6 +40,8 @@ public interface AppenderMetricsMBean {
 
     long getDroppedStopped();
 
+    long getDroppedBufferFull();
+
     long getPending();
 
     long getReplayed();

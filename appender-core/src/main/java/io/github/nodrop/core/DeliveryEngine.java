@@ -20,7 +20,9 @@ import javax.management.ObjectName;
  *
  * <pre>
  * application thread  {@link Intake}: [durable: encode, journal] -> bounded buffer -> return
- *                        buffer or journal full -> encode, spool (overflow)
+ *                        buffer full -> spiller's queue (durable: stays in the journal) -> return
+ *                        both full -> {@link Overflow}: spool here, or drop and count
+ * spiller thread      {@link Spiller}: spiller's queue -> encode -> spool, in batches
  * sender thread       {@link Sender}: drain -> encode -> producer.send -> acked | {@link Fallback}
  * replay thread       {@link Replay}: Kafka back? -> resend spool files with a producer of its own
  * everywhere          {@link Fates}: one fate per event, counted; acked + spooled + quarantined + dropped
@@ -70,8 +72,10 @@ public final class DeliveryEngine<E> {
     private ProducerSlot liveProducer;
     private ProducerSlot replayProducer;
     private Sender<E> sender;
+    private Spiller<E> spiller;
     private Replay replay;
     private Thread senderThread;
+    private Thread spillerThread;
     private Thread replayThread;
     private ObjectName jmxName;
 
@@ -135,6 +139,9 @@ public final class DeliveryEngine<E> {
             journal = openJournals();
             buffer = new BoundedEventBuffer<>(config.bufferSize(), config.bufferBytes(), Pending::sizeOf);
             Fallback<E> fallback = new Fallback<>(codec, spool, quarantine, journal, fates, System::currentTimeMillis);
+            EventBuffer<Pending<E>> spillQueue = new BoundedEventBuffer<>(
+                    Math.max(1024, config.bufferSize() / 2), Math.max(1024, config.bufferBytes() / 2), Pending::sizeOf);
+            spiller = new Spiller<>(spillQueue, fallback, status, prefix, nanoClock);
             String spooling = "spooling events to " + spool.directory()
                     + (config.replayFallback() ? " and replaying them when it is back" : "");
             Availability kafka = new Availability(status, prefix, spooling);
@@ -159,16 +166,18 @@ public final class DeliveryEngine<E> {
             replay = new Replay(config, spool, quarantine, fates, kafka, replayProducer, status, prefix, nanoClock);
             Journal journaled = journal;
             metrics.gauges(
-                    buffer::size,
-                    buffer::bytes,
+                    () -> buffer.size() + spillQueue.size(),
+                    () -> buffer.bytes() + spillQueue.bytes(),
                     spool::usedBytes,
                     () -> journaled == null ? 0 : journaled.usedBytes(),
                     kafka::available);
-            intake = new Intake<>(codec, buffer, journal, fallback, fates, nanoClock);
+            intake = new Intake<>(codec, buffer, spiller, config.overflow(), journal, fallback, fates, nanoClock);
             running = true;
             senderThread = thread("sender", sender);
+            spillerThread = thread("spiller", spiller);
             replayThread = thread("replay", replay);
             senderThread.start();
+            spillerThread.start();
             replayThread.start();
             registerMBean();
         }
@@ -247,6 +256,7 @@ public final class DeliveryEngine<E> {
             long deadline = start + timeout.toNanos();
             intake.close(deadline + GRACE_NANOS);
             replay.stop(deadline);
+            spiller.shutdown(); // local disk only: it writes what it holds, whatever the timeout
             sender.shutdown(timeout.isZero());
             join(senderThread, deadline);
             if (senderThread.isAlive()) {
@@ -256,10 +266,13 @@ public final class DeliveryEngine<E> {
             liveProducer.close(Duration.ofNanos(Math.max(0, deadline - nanoClock.getAsLong())));
             join(senderThread, nanoClock.getAsLong() + GRACE_NANOS); // a send() blocked on Kafka ends with the close
             sender.finish();
+            join(spillerThread, nanoClock.getAsLong() + GRACE_NANOS);
+            spiller.finish();
             join(replayThread, deadline);
             replayProducer.close(Duration.ZERO);
             join(replayThread, nanoClock.getAsLong() + GRACE_NANOS);
             reportStuck(senderThread);
+            reportStuck(spillerThread);
             reportStuck(replayThread);
             spool.close();
             quarantine.close();

@@ -6,6 +6,11 @@ public enum DropReason {
     SPOOL_FULL,
     /** Writing the spool failed: disk full, I/O error, directory gone, permissions. */
     SPOOL_ERROR,
+    /**
+     * The buffer and the spiller's queue were both full and {@code overflow} is {@code drop}: the appender
+     * was told to drop rather than make the logging thread write to disk.
+     */
+    BUFFER_FULL,
     /** The encoder threw and not even a plain-text rendering of the event could be made. */
     ENCODE_ERROR,
     /**

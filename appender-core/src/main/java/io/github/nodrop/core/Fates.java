@@ -142,6 +142,8 @@ final class Fates<E> {
                 return "fallback spool cannot be written";
             case ENCODE_ERROR:
                 return "the encoder failed and no text rendering could be made";
+            case BUFFER_FULL:
+                return "the buffer and the spiller were full and overflow is drop";
             default:
                 return "the appender had stopped";
         }

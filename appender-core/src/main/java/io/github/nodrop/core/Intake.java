@@ -10,12 +10,13 @@ import java.util.function.LongSupplier;
 /**
  * The application's side of the engine: what a logging call does, and all it does.
  *
- * <p>In-memory mode: offer the event to the bounded buffer and return; when the buffer is full, encode
- * the event and spool it on the calling thread, a local append like a file appender's. Durable mode:
+ * <p>In-memory mode: offer the event to the bounded buffer and return; when the buffer is full, hand it to
+ * the {@link Spiller}'s queue; only when that is full too does the {@link Overflow} policy apply: spool it
+ * on the calling thread, a local append like a file appender's, or drop and count it. Durable mode:
  * encode the event, write it to the {@link Journal} (in the page cache when the call returns, so it
  * survives a {@code kill -9}), then offer it to the buffer; when the buffer is full the event simply stays
  * in the journal and the sender reads it from there, so the call does no disk I/O. Only a full journal
- * sends the call to the spool.
+ * takes the in-memory overflow path.
  *
  * <p>Rules: never waits on Kafka, never throws, gives every event it accepts exactly one fate or hands it
  * to the sender through the buffer. {@link #close} is a gate: once it returns, no call is still inside and
@@ -27,6 +28,8 @@ final class Intake<E> {
 
     private final EventCodec<E> codec;
     private final EventBuffer<Pending<E>> buffer;
+    private final Spiller<E> spiller;
+    private final Overflow policy;
     private final Journal journal;
     private final Fallback<E> fallback;
     private final Fates<E> fates;
@@ -37,12 +40,16 @@ final class Intake<E> {
     Intake(
             EventCodec<E> codec,
             EventBuffer<Pending<E>> buffer,
+            Spiller<E> spiller,
+            Overflow policy,
             Journal journal,
             Fallback<E> fallback,
             Fates<E> fates,
             LongSupplier clock) {
         this.codec = codec;
         this.buffer = buffer;
+        this.spiller = spiller;
+        this.policy = policy;
         this.journal = journal;
         this.fallback = fallback;
         this.fates = fates;
@@ -97,14 +104,20 @@ final class Intake<E> {
         }
         Pending<E> journaled = new Pending<>(event, size + record.sizeInBytes(), record, position);
         if (position == Journal.FULL) {
-            fallback.spool(journaled, SpoolReason.OVERFLOW);
+            overflow(journaled);
         } else if (!buffer.offer(journaled, journaled.size)) {
             journal.orphan(position); // safe in the journal: the sender reads it from there, no disk I/O here
         }
     }
 
+    /** The buffer is full: the spiller takes it, or the overflow policy applies here. */
     private void overflow(Pending<E> pending) {
-        if (fallback.encode(pending) != null) {
+        if (spiller.offer(pending)) {
+            return;
+        }
+        if (policy == Overflow.DROP) {
+            fates.dropped(pending.event, DropReason.BUFFER_FULL, "", null);
+        } else if (fallback.encode(pending) != null) {
             fallback.spool(pending, SpoolReason.OVERFLOW);
         }
     }

@@ -28,6 +28,7 @@ class DeliveryEngineTest {
     final List<String> spooledEvents = new CopyOnWriteArrayList<>();
     final List<String> droppedEvents = new CopyOnWriteArrayList<>();
     final List<String> quarantinedEvents = new CopyOnWriteArrayList<>();
+    final List<String> spoolingThreads = new CopyOnWriteArrayList<>();
     DeliveryEngine<String> engine;
 
     @AfterEach
@@ -52,6 +53,7 @@ class DeliveryEngineTest {
             @Override
             public void spooled(String event, SpoolReason reason) {
                 spooledEvents.add(event);
+                spoolingThreads.add(Thread.currentThread().getName());
             }
 
             @Override
@@ -170,18 +172,22 @@ class DeliveryEngineTest {
     }
 
     @Test
-    void whenTheBufferIsFullTheOverflowIsSpooledOnTheCallersThreadWithoutBlocking() throws Exception {
+    void whenTheBufferIsFullTheSpillerSpoolsTheOverflowAndTheCallerDoesNoDiskIo() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         MockProducer<byte[], byte[]> producer = mock(true);
         start(config().bufferSize(10).build(), c -> {
             awaitLatch(release); // the sender is stuck before its first drain
             return producer;
         });
+        String caller = Thread.currentThread().getName();
         for (int i = 0; i < 25; i++) {
             engine.submit("e" + i);
         }
-        assertThat(engine.metrics().getSpooledOverflow()).isEqualTo(15);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getSpooledOverflow() == 15);
         assertThat(spooledEvents).hasSize(15).contains("e10", "e24");
+        assertThat(spoolingThreads)
+                .as("spooled by the spiller, not the logging thread")
+                .doesNotContain(caller);
         release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().getAcked() == 10);
         // the overflow reaches Kafka through replay
@@ -416,5 +422,57 @@ class DeliveryEngineTest {
         List<String> replayed = new java.util.ArrayList<>();
         replays.forEach(p -> replayed.addAll(values(p)));
         assertThat(replayed).hasSize(2_000).doesNotHaveDuplicates();
+    }
+
+    /** A disk that hangs on its next write until released: the spiller then sits in it. */
+    static final class HangingDisk extends io.github.nodrop.core.internal.FaultyFileOps {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int write(java.nio.channels.FileChannel channel, java.nio.ByteBuffer buffer) throws java.io.IOException {
+            entered.countDown();
+            awaitLatch(release);
+            return super.write(channel, buffer);
+        }
+    }
+
+    @Test
+    void withOverflowDropACallerNeverWaitsForADiskAndTheDropsAreCounted() throws Exception {
+        HangingDisk disk = new HangingDisk();
+        engine = new DeliveryEngine<>(
+                config().bufferSize(10).overflow(Overflow.DROP).build(),
+                new StringCodec(),
+                c -> {
+                    throw new IllegalStateException("no Kafka: everything goes to the spool");
+                },
+                status,
+                null,
+                System::nanoTime,
+                disk);
+        engine.start();
+        engine.submit("first");
+        assertThat(disk.entered.await(10, TimeUnit.SECONDS))
+                .as("a writer hangs in the disk")
+                .isTrue();
+        for (int i = 0; i < 3_000; i++) {
+            engine.submit("e" + i); // the spiller's queue holds 1,024: the rest would need the hanging disk
+        }
+        AppenderMetrics metrics = engine.metrics();
+        assertThat(metrics.getDroppedBufferFull()).isPositive();
+        assertThat(status.errors).anyMatch(e -> e.contains("overflow is drop"));
+        disk.release.countDown();
+        engine.stop();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(SpoolDump.records(dir).size() + metrics.getDroppedBufferFull())
+                .isEqualTo(3_001);
+    }
+
+    @Test
+    void anUnknownOverflowPolicyIsNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> config().overflow("block").build())
+                .hasMessageContaining("appender 'test': overflow 'block' is not one of spool, drop");
     }
 }

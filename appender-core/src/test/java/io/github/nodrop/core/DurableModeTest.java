@@ -132,7 +132,7 @@ class DurableModeTest {
             engine.submit(i + "-" + padding);
         }
         AppenderMetrics metrics = engine.metrics();
-        assertThat(metrics.getSpooledOverflow()).isPositive();
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.getSpooledOverflow() > 0);
         engine.stop();
         java.util.Set<String> spooled = SpoolDump.records(dir).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8))

@@ -48,6 +48,7 @@ final class KafkaEngineManager extends AbstractManager {
                         config.replayFallback(),
                         config.shutdownTimeout(),
                         config.retryInterval(),
+                        config.overflow(),
                         config.durable(),
                         config.journalSize(),
                         config.journalSyncInterval(),

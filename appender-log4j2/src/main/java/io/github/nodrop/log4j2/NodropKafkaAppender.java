@@ -146,6 +146,9 @@ public final class NodropKafkaAppender extends AbstractAppender {
         private boolean includeLocation;
 
         @PluginBuilderAttribute
+        private String overflow = "spool";
+
+        @PluginBuilderAttribute
         private boolean durable;
 
         @PluginBuilderAttribute
@@ -171,6 +174,7 @@ public final class NodropKafkaAppender extends AbstractAppender {
                     .replayFallback(replayFallback)
                     .shutdownTimeout(shutdownTimeout)
                     .retryInterval(retryInterval)
+                    .overflow(overflow)
                     .durable(durable)
                     .journalSize(journalSize)
                     .journalSyncInterval(journalSyncInterval);
@@ -302,6 +306,11 @@ public final class NodropKafkaAppender extends AbstractAppender {
 
         public B setRetryInterval(String retryInterval) {
             this.retryInterval = retryInterval;
+            return asBuilder();
+        }
+
+        public B setOverflow(String overflow) {
+            this.overflow = overflow;
             return asBuilder();
         }
 

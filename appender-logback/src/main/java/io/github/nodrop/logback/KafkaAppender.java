@@ -64,6 +64,7 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     private String shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private String retryInterval = "1 second";
     private boolean includeCallerData;
+    private String overflow = "spool";
     private boolean durable = AppenderConfig.DEFAULT_DURABLE;
     private String journalSize = "64MB";
     private String journalSyncInterval = "0";
@@ -87,6 +88,7 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
                 .replayFallback(replayFallback)
                 .shutdownTimeout(shutdownTimeout)
                 .retryInterval(retryInterval)
+                .overflow(overflow)
                 .durable(durable)
                 .journalSize(journalSize)
                 .journalSyncInterval(journalSyncInterval);
@@ -361,6 +363,15 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     /** Capture caller data (class, method, line) on the logging thread, for encoders that print it. */
     public void setIncludeCallerData(boolean includeCallerData) {
         this.includeCallerData = includeCallerData;
+    }
+
+    /**
+     * What a logging call does when the buffer and the spiller's queue are both full: {@code spool} (write
+     * the event to the spool on the logging thread, back-pressure like a file appender; the default) or
+     * {@code drop} (drop and count it, never wait for a disk).
+     */
+    public void setOverflow(String overflow) {
+        this.overflow = overflow;
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * next {@code times} ones) throws an {@link IOException} with the message the kernel would give, and a
  * disk of a fixed size writes what fits and then fails with ENOSPC, as a real full disk does.
  */
-public final class FaultyFileOps implements FileOps {
+public class FaultyFileOps implements FileOps {
 
     public static final String ENOSPC = "No space left on device";
     public static final String EIO = "Input/output error";

@@ -1,0 +1,108 @@
+package io.github.nodrop.core;
+
+import io.github.nodrop.core.internal.EventBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * The spiller thread: takes the events the buffer had no room for and writes them to the spool in
+ * batches, so an overflow costs the logging thread a hand-off into a second bounded queue instead of a
+ * disk write under the spool's lock. Only when this queue is full too (the disk is slower than the
+ * logging rate) does the overflow policy apply on the logging thread.
+ *
+ * <p>Never dies: a failing turn is reported and followed by the next. At stop it writes what it holds; a
+ * stopping thread may {@link #finish} for it, each event being drained once.
+ *
+ * @param <E> the framework's event type
+ */
+final class Spiller<E> implements Runnable {
+
+    private static final int BATCH = 512;
+    private static final long IDLE_WAIT_MILLIS = 50;
+    private static final long ERROR_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final EventBuffer<Pending<E>> queue;
+    private final Fallback<E> fallback;
+    private final StatusListener status;
+    private final String prefix;
+    private final LongSupplier clock;
+    private final Fallback<E>.Batch batch;
+    private volatile boolean stopping;
+    private long lastErrorReport;
+
+    Spiller(
+            EventBuffer<Pending<E>> queue,
+            Fallback<E> fallback,
+            StatusListener status,
+            String prefix,
+            LongSupplier clock) {
+        this.queue = queue;
+        this.fallback = fallback;
+        this.status = status;
+        this.prefix = prefix;
+        this.clock = clock;
+        this.batch = fallback.batch();
+    }
+
+    /** Hands an event over; false when the queue is full. Any thread, never blocks. */
+    boolean offer(Pending<E> pending) {
+        return queue.offer(pending, pending.size);
+    }
+
+    int depth() {
+        return queue.size();
+    }
+
+    /** Writes what is queued, then ends. */
+    void shutdown() {
+        stopping = true;
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            try {
+                if (turn(batch, stopping ? 0 : IDLE_WAIT_MILLIS) == 0 && stopping && queue.size() == 0) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                long now = clock.getAsLong();
+                if (lastErrorReport == 0 || now - lastErrorReport >= ERROR_REPORT_NANOS) {
+                    lastErrorReport = now;
+                    status.error(prefix + "the spiller failed (" + e + "); it goes on", e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+    }
+
+    private int turn(Fallback<E>.Batch into, long waitMillis) throws InterruptedException {
+        List<Pending<E>> drained = new ArrayList<>(Math.min(BATCH, Math.max(16, queue.size())));
+        int count = queue.drainTo(drained, BATCH, waitMillis, TimeUnit.MILLISECONDS);
+        for (Pending<E> pending : drained) {
+            if (fallback.encode(pending) != null) {
+                into.add(pending, SpoolReason.OVERFLOW);
+            }
+        }
+        into.write();
+        return count;
+    }
+
+    /** Writes what is still queued, on the stopping thread. */
+    void finish() {
+        Fallback<E>.Batch own = fallback.batch();
+        try {
+            while (turn(own, 0) > 0) {
+                // until the queue is empty
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
