@@ -1,10 +1,10 @@
 package io.github.nodrop.core;
 
-import io.github.nodrop.core.internal.BoundedEventBuffer;
 import io.github.nodrop.core.internal.EventBuffer;
 import io.github.nodrop.core.internal.FileOps;
 import io.github.nodrop.core.internal.Journal;
 import io.github.nodrop.core.internal.JournalFiles;
+import io.github.nodrop.core.internal.RingBuffer;
 import io.github.nodrop.core.internal.Spool;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -137,9 +137,9 @@ public final class DeliveryEngine<E> {
             }
             quarantine = new Quarantine(spool.directory(), config, ops);
             journal = openJournals();
-            buffer = new BoundedEventBuffer<>(config.bufferSize(), config.bufferBytes(), Pending::sizeOf);
+            buffer = new RingBuffer<>(config.bufferSize(), config.bufferBytes(), Pending::sizeOf);
             Fallback<E> fallback = new Fallback<>(codec, spool, quarantine, journal, fates, System::currentTimeMillis);
-            EventBuffer<Pending<E>> spillQueue = new BoundedEventBuffer<>(
+            EventBuffer<Pending<E>> spillQueue = new RingBuffer<>(
                     Math.max(1024, config.bufferSize() / 2), Math.max(1024, config.bufferBytes() / 2), Pending::sizeOf);
             spiller = new Spiller<>(spillQueue, fallback, status, prefix, nanoClock);
             String spooling = "spooling events to " + spool.directory()

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
-import io.github.nodrop.core.internal.BoundedEventBuffer;
 import io.github.nodrop.core.internal.FaultyFileOps;
 import io.github.nodrop.core.internal.FileOps;
+import io.github.nodrop.core.internal.RingBuffer;
 import io.github.nodrop.core.internal.Spool;
 import io.github.nodrop.core.internal.SpoolFormat;
 import java.io.IOException;
@@ -280,13 +280,13 @@ class FaultModelTest {
             outcome = drainConcurrently(400_000);
         }
         assertThat(outcome)
-                .as("2 drainers x 2 offerers on one BoundedEventBuffer, round %d of 400,000 events", round)
+                .as("2 drainers x 2 offerers on one RingBuffer, round %d of 400,000 events", round)
                 .isEqualTo(clean);
     }
 
     /** Offers total distinct events from 2 threads while 2 threads drain; describes what went wrong. */
     static String drainConcurrently(int total) throws InterruptedException {
-        BoundedEventBuffer<Integer> buffer = new BoundedEventBuffer<Integer>(1024, Long.MAX_VALUE / 4, id -> 16);
+        RingBuffer<Integer> buffer = new RingBuffer<Integer>(1024, Long.MAX_VALUE / 4, id -> 16);
         AtomicIntegerArray seen = new AtomicIntegerArray(total);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         AtomicInteger offerFailures = new AtomicInteger();
