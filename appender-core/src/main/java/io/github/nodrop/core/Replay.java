@@ -38,6 +38,12 @@ import org.apache.kafka.common.header.Header;
 final class Replay implements Runnable {
 
     static final int MAX_OUTSTANDING_RECORDS = 16_384;
+    /** A file still being written is taken for replay once it is this old... */
+    static final long SEAL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** ...or once it has not grown for this long. */
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private static final int RESEND_ROUNDS = 5;
     private static final long ERROR_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -57,6 +63,11 @@ final class Replay implements Runnable {
     private volatile long stopDeadline;
     private volatile long outstandingPeak;
     private long lastErrorReport;
+    private Path activeSeen;
+    private long activeSeenAt;
+    private long activeSeenSize;
+    private long activeGrewAt;
+    private boolean sealPending;
 
     Replay(
             AppenderConfig config,
@@ -117,7 +128,9 @@ final class Replay implements Runnable {
             if (!busy) {
                 synchronized (wakeup) {
                     try {
-                        wakeup.wait(Math.max(1, config.retryInterval().toMillis()));
+                        long wait = config.retryInterval().toMillis();
+                        wakeup.wait(Math.max(
+                                1, sealPending ? Math.min(wait, TimeUnit.NANOSECONDS.toMillis(QUIET_NANOS)) : wait));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
@@ -160,7 +173,7 @@ final class Replay implements Runnable {
         if (!config.replayFallback()) {
             return false;
         }
-        spool.sealActive();
+        sealWhenDue();
         int replayed = 0;
         for (Path path : spool.candidates()) {
             if (stopping || !kafka.available()) {
@@ -180,6 +193,37 @@ final class Replay implements Runnable {
             }
         }
         return replayed > 0;
+    }
+
+    /**
+     * Seals the file the spool is writing once it is a second old or has not grown for 100 ms. Sealing on every pass would cut a steady overflow into a file every few milliseconds: each
+     * one a rename, a claim and a delete, and a writer and this thread taking turns on the spool's lock
+     * while the application's threads are waiting to spool.
+     */
+    private void sealWhenDue() {
+        Path active = spool.activePath();
+        long size = spool.activeSize();
+        long now = clock.getAsLong();
+        sealPending = false;
+        if (active == null) {
+            activeSeen = null;
+            return;
+        }
+        if (!active.equals(activeSeen)) {
+            activeSeen = active;
+            activeSeenAt = now;
+            activeGrewAt = now;
+            activeSeenSize = size;
+        } else if (size != activeSeenSize) {
+            activeSeenSize = size;
+            activeGrewAt = now;
+        }
+        if (now - activeSeenAt >= SEAL_AFTER_NANOS || now - activeGrewAt >= QUIET_NANOS) {
+            spool.sealActive();
+            activeSeen = null;
+        } else {
+            sealPending = true;
+        }
     }
 
     /**

@@ -298,6 +298,16 @@ public final class Spool implements AutoCloseable {
         return active != null;
     }
 
+    /** The file open for writing, or {@code null}. */
+    public synchronized Path activePath() {
+        return active == null ? null : active.path();
+    }
+
+    /** The size of the file open for writing (0 when there is none). */
+    public synchronized long activeSize() {
+        return active == null ? 0 : activeSize;
+    }
+
     /**
      * Files a replayer may take, oldest first: sealed files, and active files whose writer is gone. The
      * caller must still {@link #claim} each; another process may be quicker.
