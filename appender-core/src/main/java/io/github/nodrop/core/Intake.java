@@ -110,14 +110,18 @@ final class Intake<E> {
         }
     }
 
-    /** The buffer is full: the spiller takes it, or the overflow policy applies here. */
+    /**
+     * The buffer is full: the spiller takes it, or the overflow policy applies here. {@code spool} waits
+     * for the spiller to make room while it makes progress (like a file appender waiting for its disk)
+     * and writes the event itself only when the spiller is stuck or stopping.
+     */
     private void overflow(Pending<E> pending) {
         if (spiller.offer(pending)) {
             return;
         }
         if (policy == Overflow.DROP) {
             fates.dropped(pending.event, DropReason.BUFFER_FULL, "", null);
-        } else if (fallback.encode(pending) != null) {
+        } else if (!spiller.offerWaiting(pending) && fallback.encode(pending) != null) {
             fallback.spool(pending, SpoolReason.OVERFLOW);
         }
     }

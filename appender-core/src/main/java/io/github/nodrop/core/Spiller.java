@@ -30,7 +30,18 @@ final class Spiller<E> implements Runnable {
     private final String prefix;
     private final LongSupplier clock;
     private final Fallback<E>.Batch batch;
+    /** How long a caller waits for room while this thread takes nothing, before it writes itself. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private static final long MIN_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+
     private volatile boolean stopping;
+    /** Counts the turns that took events: a caller waiting for room sees it move while this thread works. */
+    private volatile long progress;
+    /** The progress at which a caller last found this thread stuck: later callers do not wait on it again. */
+    private volatile long stuckAt = -1;
+
     private long lastErrorReport;
 
     Spiller(
@@ -50,6 +61,38 @@ final class Spiller<E> implements Runnable {
     /** Hands an event over; false when the queue is full. Any thread, never blocks. */
     boolean offer(Pending<E> pending) {
         return queue.offer(pending, pending.size);
+    }
+
+    /**
+     * Back-pressure: waits for room in the queue for as long as this thread keeps taking events, parking
+     * between tries (no lock, no spinning on a contended monitor). Returns false, for the caller to write
+     * the event itself, when the spiller is stopping or took nothing for {@link #STALL_NANOS} (it is stuck
+     * on a hanging disk); until it moves again, later calls do not wait for it.
+     */
+    boolean offerWaiting(Pending<E> pending) {
+        long seen = progress;
+        if (seen == stuckAt) {
+            return false; // still stuck where a caller gave up on it
+        }
+        long since = clock.getAsLong();
+        long park = MIN_WAIT_NANOS;
+        while (!stopping) {
+            if (queue.offer(pending, pending.size)) {
+                return true;
+            }
+            LockSupport.parkNanos(park);
+            park = Math.min(park * 2, MAX_WAIT_NANOS);
+            long now = clock.getAsLong();
+            long current = progress;
+            if (current != seen) {
+                seen = current;
+                since = now;
+            } else if (now - since >= STALL_NANOS) {
+                stuckAt = current;
+                return false;
+            }
+        }
+        return false;
     }
 
     int depth() {
@@ -85,6 +128,9 @@ final class Spiller<E> implements Runnable {
     private int turn(Fallback<E>.Batch into, long waitMillis) throws InterruptedException {
         List<Pending<E>> drained = new ArrayList<>(Math.min(BATCH, Math.max(16, queue.size())));
         int count = queue.drainTo(drained, BATCH, waitMillis, TimeUnit.MILLISECONDS);
+        if (count > 0) {
+            progress++; // one writer: this thread (or the stopping one once this thread is done)
+        }
         for (Pending<E> pending : drained) {
             if (fallback.encode(pending) != null) {
                 into.add(pending, SpoolReason.OVERFLOW);

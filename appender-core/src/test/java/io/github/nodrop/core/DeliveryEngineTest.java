@@ -469,6 +469,100 @@ class DeliveryEngineTest {
                 .isEqualTo(3_001);
     }
 
+    /** A disk that notes which threads write, and is slow (each write takes a millisecond). */
+    static final class SlowDisk extends io.github.nodrop.core.internal.FaultyFileOps {
+        final java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public int write(java.nio.channels.FileChannel channel, java.nio.ByteBuffer buffer) throws java.io.IOException {
+            writers.add(Thread.currentThread().getName());
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a slow device
+            return super.write(channel, buffer);
+        }
+    }
+
+    @Test
+    void withOverflowSpoolACallerWaitsForTheSpillerWhileItWorksAndNeverWritesItself() throws Exception {
+        SlowDisk disk = new SlowDisk();
+        engine = new DeliveryEngine<>(
+                config().bufferSize(10).build(),
+                new StringCodec(),
+                c -> {
+                    throw new IllegalStateException("no Kafka: everything goes to the spool");
+                },
+                status,
+                null,
+                System::nanoTime,
+                disk);
+        engine.start();
+        for (int i = 0; i < 5_000; i++) {
+            engine.submit("e" + i); // far more than the buffer (10) and the spiller's queue (1,024) hold
+        }
+        AppenderMetrics metrics = engine.metrics();
+        engine.stop();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(metrics.getDropped()).isZero();
+        assertThat(SpoolDump.records(dir)).hasSize(5_000);
+        assertThat(disk.writers)
+                .as("the logging thread waited for the spiller instead of taking the spool's lock")
+                .isNotEmpty()
+                .allMatch(name -> name.startsWith(DeliveryEngine.THREAD_PREFIX));
+    }
+
+    @Test
+    void withOverflowSpoolACallerWritesItselfWhenTheSpillerIsStuck() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch spillerStuck = new CountDownLatch(1);
+        StringCodec strings = new StringCodec();
+        EventCodec<String> hangsOnTheSpiller = new EventCodec<>() { // a layout that blocks on one thread
+                    @Override
+                    public EncodedRecord encode(String event) {
+                        if (Thread.currentThread().getName().startsWith(DeliveryEngine.THREAD_PREFIX + "spiller")) {
+                            spillerStuck.countDown();
+                            awaitLatch(release);
+                        }
+                        return strings.encode(event);
+                    }
+
+                    @Override
+                    public int estimateSize(String event) {
+                        return strings.estimateSize(event);
+                    }
+
+                    @Override
+                    public String fallbackText(String event) {
+                        return strings.fallbackText(event);
+                    }
+                };
+        engine = new DeliveryEngine<>(
+                config().bufferSize(10).build(),
+                hangsOnTheSpiller,
+                c -> {
+                    throw new IllegalStateException("no Kafka: everything goes to the spool");
+                },
+                status,
+                null);
+        engine.start();
+        int i = 0;
+        while (spillerStuck.getCount() > 0) {
+            engine.submit("e" + i++);
+        }
+        for (int j = 0; j < 3_000; j++) {
+            engine.submit("e" + i++); // returns: after the stall bound, the call writes the event itself
+        }
+        AppenderMetrics metrics = engine.metrics();
+        assertThat(metrics.getSpooledOverflow())
+                .as("events spooled while the spiller hangs: by the logging thread")
+                .isPositive();
+        release.countDown();
+        engine.stop();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(metrics.getDropped()).isZero();
+        assertThat(SpoolDump.records(dir)).hasSize(i);
+    }
+
     @Test
     void anUnknownOverflowPolicyIsNamed() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
