@@ -43,7 +43,7 @@ public final class TransformerMetrics implements TransformerMetricsMBean {
         return skipped.sum();
     }
 
-    /** The consumer's largest partition lag, or -1 before it is known. */
+    /** Records not yet read from the assigned partitions (as of the last fetch), or -1 before it is known. */
     @Override
     public long getLag() {
         return lag;
