@@ -64,6 +64,39 @@ final class Charts {
         return file;
     }
 
+    /**
+     * One caller-latency percentile ({@code key}: p50, p999) of each contender against the number of logging
+     * threads, one group per burst table, on a log scale.
+     */
+    static Path scaling(List<List<RunResult>> tables, String key, Path file, String title) throws IOException {
+        CategoryChart chart = chart(title, "logging threads", "nanoseconds (log scale)");
+        chart.getStyler().setYAxisLogarithmic(true);
+        List<String> groups = new ArrayList<>();
+        long smallest = Long.MAX_VALUE;
+        for (List<RunResult> table : tables) {
+            groups.add(String.valueOf(table.get(0).threads()));
+            for (RunResult result : table) {
+                smallest = Math.min(smallest, Math.max(1, result.loggedFigure(key)));
+            }
+        }
+        chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(smallest))));
+        for (RunResult first : tables.get(0)) {
+            List<Double> values = new ArrayList<>();
+            for (List<RunResult> table : tables) {
+                values.add((double) Math.max(
+                        1,
+                        table.stream()
+                                .filter(r -> r.contender() == first.contender())
+                                .mapToLong(r -> r.loggedFigure(key))
+                                .findFirst()
+                                .orElse(1)));
+            }
+            chart.addSeries(first.contender().id(), groups, values);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
+    }
+
     /** One bar per label, with its value printed on it: the transformer race's records/s or peak RSS. */
     static Path bars(String title, String series, String yAxis, List<String> labels, List<Double> values, Path file)
             throws IOException {

@@ -16,7 +16,8 @@ enum Contender {
     LOGSTASH_ASYNC(
             "logstash-async",
             "logstash-logback-encoder `LoggingEventAsyncDisruptorAppender` (defaults) + danielwegener `KafkaAppender`",
-            Sink.TOPIC);
+            Sink.TOPIC),
+    NOOP("noop", "Logback with an appender that discards every event (the floor: the framework's own cost)", Sink.NONE);
 
     /** What {@link LogbackComparison} runs unless told otherwise: its results files stay comparable. */
     static final String LOGBACK_COMPARISON = "nodrop,danielwegener,logback-async-file,kafka-producer";
@@ -24,7 +25,9 @@ enum Contender {
     /** Where a contender's events end up, and so where the harness counts them. */
     enum Sink {
         TOPIC,
-        FILE
+        FILE,
+        /** Nowhere: the event is discarded, so there is nothing to count and nothing to lose. */
+        NONE
     }
 
     private final String id;

@@ -71,9 +71,12 @@ final class ContenderProcess {
             broker.stop();
         }
         String problem = null;
-        try (DeliveryCounter counter = contender.sink() == Contender.Sink.TOPIC
-                ? new TopicCounter(broker.bootstrapServers(), topic, settings.partitions(), events)
-                : new FileCounter(dir.resolve(Contender.fileName()), events)) {
+        boolean discards = contender.sink() == Contender.Sink.NONE;
+        try (DeliveryCounter counter = switch (contender.sink()) {
+            case TOPIC -> new TopicCounter(broker.bootstrapServers(), topic, settings.partitions(), events);
+            case FILE -> new FileCounter(dir.resolve(Contender.fileName()), events);
+            case NONE -> new NoCounter(events);
+        }) {
             Child child = Child.start(command(contender, threads, events, topic, dir), dir.resolve("contender.out"));
             Thread outage = null;
             if (scenario == Scenario.OUTAGE_MID_RUN) {
@@ -92,7 +95,9 @@ final class ContenderProcess {
             if (!broker.isRunning()) {
                 broker.restart();
             }
-            awaitDelivery(counter, loggedAt, settings.settleNanos());
+            if (!discards) {
+                awaitDelivery(counter, loggedAt, settings.settleNanos());
+            }
             boolean complete = counter.completeNanos() != 0;
             int distinctAtEnd = counter.distinct();
             long end = complete ? counter.completeNanos() : counter.lastNewNanos();
@@ -107,11 +112,13 @@ final class ContenderProcess {
             }
             child.finish();
             // events a contender sends while stopping still count as delivered (not for the rate above)
-            awaitDelivery(counter, System.nanoTime(), TimeUnit.SECONDS.toNanos(2));
+            if (!discards) {
+                awaitDelivery(counter, System.nanoTime(), TimeUnit.SECONDS.toNanos(2));
+            }
             if (counter.failure() != null) {
                 problem = "counting failed: " + counter.failure();
             }
-            long lost = lost(logged.getOrDefault("returned", ""), counter);
+            long lost = discards ? 0 : lost(logged.getOrDefault("returned", ""), counter);
             int fallback =
                     contender.hasFallbackFile() ? FileCounter.distinctIn(dir.resolve("fallback.log"), events) : -1;
             return new RunResult(

@@ -61,6 +61,9 @@ public final class ContenderRun {
     /** Events per second per thread, or 0 for as fast as the thread can call. */
     private static double ratePerThread;
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
     private ContenderRun() {}
 
     public static void main(String[] args) throws Exception {
@@ -197,12 +200,14 @@ public final class ContenderRun {
         long completed = 0;
         long now = System.nanoTime();
         long stuck = 0;
+        long callBytes = 0;
         for (Worker worker : workers) {
             all.add(worker.latencies.copy());
             inOutage.add(worker.outageLatencies.copy());
             start = Math.min(start, worker.firstStart);
             end = Math.max(end, worker.lastEnd);
             completed += worker.completed;
+            callBytes += worker.callBytes;
             if (worker.isAlive() && worker.firstStart != Long.MAX_VALUE) {
                 // a call that has not returned at the cap: its time so far is a lower bound
                 long callStart = worker.completed == 0 ? worker.firstStart : worker.lastEnd;
@@ -220,6 +225,7 @@ public final class ContenderRun {
         figures.put("startNanos", String.valueOf(start));
         figures.put("endNanos", String.valueOf(stuck > 0 ? now : end));
         figures.put("completed", String.valueOf(completed));
+        figures.put("callBytes", String.valueOf(callBytes));
         StringBuilder ranges = new StringBuilder();
         for (Worker worker : workers) {
             ranges.append(ranges.length() == 0 ? "" : ",")
@@ -316,6 +322,8 @@ public final class ContenderRun {
         volatile long lastEnd = Long.MIN_VALUE;
         volatile long firstCallNanos;
         volatile long completed;
+        /** Bytes this thread allocated inside its logging calls (the message is built before). */
+        volatile long callBytes;
 
         Worker(Consumer<String> call, int from, int to, CountDownLatch go, ProgressFile progress, int slot) {
             this.call = call;
@@ -345,12 +353,14 @@ public final class ContenderRun {
                     }
                 }
                 boolean duringOutage = outage;
+                long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
                 long start = System.nanoTime();
                 if (seq == from) {
                     firstStart = start;
                 }
                 call.accept(message);
                 long end = System.nanoTime();
+                callBytes += THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore; // outside the timing
                 long took = end - start;
                 latencies.recordValue(Math.min(took, HIGHEST_NANOS));
                 if (duringOutage) {

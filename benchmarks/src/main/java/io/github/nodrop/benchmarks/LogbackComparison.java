@@ -169,6 +169,14 @@ public final class LogbackComparison {
             Charts.delivered(burst, out.resolve(name), title);
             md.append("![").append(title).append("](").append(name).append(")\n\n");
         }
+        if (burst.size() > 2) {
+            for (String key : List.of("p50", "p999")) {
+                String name = prefix + "-scaling-" + key + ".png";
+                String title = "Caller " + (key.equals("p50") ? "p50" : "p99.9") + " by logging threads, broker up";
+                Charts.scaling(burst, key, out.resolve(name), title);
+                md.append("![").append(title).append("](").append(name).append(")\n\n");
+            }
+        }
         return md.toString();
     }
 
@@ -264,6 +272,12 @@ public final class LogbackComparison {
                 .append("` |\n");
         md.append("| harness arguments | `").append(String.join(" ", args)).append("` |\n");
         md.append("| suite time | ").append(seconds).append(" s |\n\n");
+        List<List<RunResult>> burst = tables.stream()
+                .filter(t -> t.get(0).scenario() == Scenario.BROKER_UP)
+                .toList();
+        if (burst.size() > 2) {
+            md.append(Report.scaling(burst));
+        }
         for (List<RunResult> table : tables) {
             md.append(Report.scenarioTable(table));
         }

@@ -20,6 +20,7 @@ final class Report {
             new Metric("caller p99.9 µs", r -> micros(r.loggedFigure("p999")), false, false),
             new Metric("caller max µs", r -> micros(r.loggedFigure("max")), false, true),
             new Metric("first call ms", r -> r.loggedFigure("firstCall") / 1e6, false, true),
+            new Metric("caller bytes/call", Report::bytesPerCall, false, false),
             new Metric("delivered events/s", RunResult::deliveredPerSecond, true, false),
             new Metric("lost", r -> r.lost(), false, false),
             new Metric("peak heap MB", r -> mb(r.doneFigure("peakHeapUsed")), false, false),
@@ -72,6 +73,82 @@ final class Report {
         String heading = capitalize(first.scenario().title()) + ", " + threads(first.threads())
                 + String.format(Locale.ROOT, ", %,d events", first.events());
         return table(results, heading, metrics, Contender.NODROP, Report::notes);
+    }
+
+    /**
+     * The burst scenario across thread counts: per contender and thread count, caller p50 and p99.9, delivered
+     * events/s and lost, then nodrop's p50 ÷ the floor's and nodrop's p99.9 ÷ each other contender's.
+     */
+    static String scaling(List<List<RunResult>> tables) {
+        StringBuilder md = new StringBuilder("### Scaling: broker up, 1 to ")
+                .append(tables.get(tables.size() - 1).get(0).threads())
+                .append(" logging threads\n\n");
+        md.append("| contender | threads | caller p50 µs | caller p99.9 µs | caller bytes/call | delivered events/s"
+                + " | lost |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult first : tables.get(0)) {
+            for (List<RunResult> table : tables) {
+                for (RunResult r : table) {
+                    if (r.contender() == first.contender()) {
+                        boolean discards = r.contender().sink() == Contender.Sink.NONE;
+                        md.append("| ")
+                                .append(r.contender().id())
+                                .append(" | ")
+                                .append(r.threads())
+                                .append(" | ")
+                                .append(number(micros(r.loggedFigure("p50"))))
+                                .append(" | ")
+                                .append(number(micros(r.loggedFigure("p999"))))
+                                .append(" | ")
+                                .append(number(bytesPerCall(r)))
+                                .append(" | ")
+                                .append(discards ? "n/a" : number(r.deliveredPerSecond()))
+                                .append(" | ")
+                                .append(discards ? "n/a" : number(r.lost()))
+                                .append(" |\n");
+                    }
+                }
+            }
+        }
+        md.append("\nnodrop ÷ alternative, per thread count (↓ lower is better):\n\n| threads |");
+        List<Contender> others = new ArrayList<>();
+        for (RunResult r : tables.get(0)) {
+            if (r.contender() != Contender.NODROP) {
+                others.add(r.contender());
+            }
+        }
+        others.forEach(c -> md.append(" p50 ÷ ")
+                .append(c.id())
+                .append(" | p99.9 ÷ ")
+                .append(c.id())
+                .append(" |"));
+        md.append("\n|---:|");
+        others.forEach(c -> md.append("---:|---:|"));
+        md.append('\n');
+        for (List<RunResult> table : tables) {
+            RunResult nodrop = table.stream()
+                    .filter(r -> r.contender() == Contender.NODROP)
+                    .findFirst()
+                    .orElse(null);
+            if (nodrop == null) {
+                continue;
+            }
+            md.append("| ").append(nodrop.threads()).append(" |");
+            for (Contender c : others) {
+                RunResult other = table.stream()
+                        .filter(r -> r.contender() == c)
+                        .findFirst()
+                        .orElse(null);
+                for (String key : List.of("p50", "p999")) {
+                    md.append(' ')
+                            .append(other == null ? "" : ratio(nodrop.loggedFigure(key), other.loggedFigure(key)))
+                            .append(" |");
+                }
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+        return md.toString();
     }
 
     /**
@@ -156,7 +233,12 @@ final class Report {
 
     static String notes(RunResult r) {
         List<String> notes = new ArrayList<>();
-        if (r.contender().sink() == Contender.Sink.FILE) {
+        if (r.contender().sink() == Contender.Sink.NONE) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "discards every event (the floor); %,d calls returned; delivered and lost do not apply",
+                    r.completedCalls()));
+        } else if (r.contender().sink() == Contender.Sink.FILE) {
             notes.add(String.format(Locale.ROOT, "%,d of %,d events reached the file", r.distinctFinal(), r.events()));
         } else {
             notes.add(String.format(
@@ -247,6 +329,12 @@ final class Report {
             return String.format(Locale.ROOT, "1/%,.0f", 1 / ratio);
         }
         return ratio >= 100 ? String.format(Locale.ROOT, "%,.0f", ratio) : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    /** Bytes the logging threads allocated inside their calls, per call returned (0 where not measured). */
+    static double bytesPerCall(RunResult r) {
+        long bytes = r.loggedFigure("callBytes");
+        return bytes < 0 || r.completedCalls() == 0 ? 0 : (double) bytes / r.completedCalls();
     }
 
     static double micros(long nanos) {
