@@ -18,6 +18,7 @@ import org.apache.logging.log4j.core.config.Property;
 import org.apache.logging.log4j.core.config.plugins.Plugin;
 import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
 import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
+import org.apache.logging.log4j.core.impl.LocationAware;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.layout.template.json.JsonTemplateLayout;
 
@@ -68,10 +69,21 @@ public final class NodropKafkaAppender extends AbstractAppender {
         if (RecursionGuard.mustSkip(event.getLoggerName())) {
             return;
         }
+        LogEvent snapshot;
         if (includeLocation) {
-            event.getSource();
+            event.getSource(); // here, on the caller's stack, not later on the sender's
+            snapshot = event.toImmutable();
+        } else {
+            // Log4j2's synchronous loggers default to includeLocation=true, and toImmutable() then walks
+            // the stack for a location no layout of this appender reads (most of a call's cost, profiled)
+            boolean was = event.isIncludeLocation();
+            event.setIncludeLocation(false);
+            try {
+                snapshot = event.toImmutable();
+            } finally {
+                event.setIncludeLocation(was); // other appenders of this event see it as it was
+            }
         }
-        LogEvent snapshot = event.toImmutable();
         if (snapshot.getMessage() != null) {
             snapshot.getMessage().getFormattedMessage(); // format now, while the arguments are as logged
         }
@@ -207,8 +219,14 @@ public final class NodropKafkaAppender extends AbstractAppender {
                 LOGGER.error(e.getMessage(), e.getCause());
                 return null;
             }
+            boolean location = includeLocation || requiresLocation(layout) || requiresLocation(keyLayout);
             return new NodropKafkaAppender(
-                    name, getFilter(), layout, isIgnoreExceptions(), manager, includeLocation, configuration);
+                    name, getFilter(), layout, isIgnoreExceptions(), manager, location, configuration);
+        }
+
+        /** Whether a layout reads the caller's location (a {@code %L}, {@code %C}, a {@code source} resolver). */
+        private static boolean requiresLocation(Object layout) {
+            return layout instanceof LocationAware && ((LocationAware) layout).requiresLocation();
         }
 
         private PatternLayout keyLayout(AppenderConfig.Builder settings, Configuration configuration) {

@@ -107,6 +107,62 @@ class NodropKafkaAppenderTest {
         assertThat(producer.history().get(1).key()).isNull();
     }
 
+    /** A reusable event as Log4j2's synchronous loggers hand it over, counting the stack walks made for it. */
+    static final class ReusedEvent extends org.apache.logging.log4j.core.impl.MutableLogEvent {
+        int walks;
+        private StackTraceElement seen;
+
+        ReusedEvent(String message) {
+            setLoggerName("app");
+            setLoggerFqcn(ReusedEvent.class.getName());
+            setLevel(Level.INFO);
+            setMessage(new SimpleMessage(message));
+            setTimeMillis(1_700_000_000_000L);
+            setIncludeLocation(true); // what a synchronous logger's LoggerConfig sets by default
+        }
+
+        @Override
+        public StackTraceElement getSource() {
+            StackTraceElement location = super.getSource(); // computed once, then cached by the event
+            if (location != null && seen == null) {
+                seen = location;
+                walks++;
+            }
+            return location;
+        }
+    }
+
+    @Test
+    void aLayoutThatReadsNoLocationCostsNoStackWalk() {
+        appender = builder("KAFKA")
+                .setLayout(PatternLayout.newBuilder().withPattern("%p %m").build())
+                .build();
+        appender.start();
+        ReusedEvent event = new ReusedEvent("no location needed");
+        appender.append(event);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        assertThat(value(producer.history().get(0))).isEqualTo("INFO no location needed");
+        assertThat(event.walks).as("stack walks for a layout without %L").isZero();
+        assertThat(event.isIncludeLocation())
+                .as("the event is left as other appenders expect it")
+                .isTrue();
+    }
+
+    @Test
+    void aLayoutThatReadsTheLocationGetsTheCallersLine() {
+        appender = builder("KAFKA")
+                .setLayout(PatternLayout.newBuilder().withPattern("%C %m").build())
+                .build();
+        appender.start();
+        ReusedEvent event = new ReusedEvent("located");
+        appender.append(event);
+        assertThat(event.walks)
+                .as("the location is taken on the logging thread, before append returns")
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        assertThat(value(producer.history().get(0))).endsWith(" located").doesNotStartWith("?");
+    }
+
     @Test
     void kafkasOwnLoggersNeverReachKafka() {
         appender = builder("KAFKA").build();
