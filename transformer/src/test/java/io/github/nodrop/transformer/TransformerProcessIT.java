@@ -7,13 +7,17 @@ import io.github.nodrop.testkit.EmbeddedKafkaBroker;
 import io.github.nodrop.testkit.KafkaExtension;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +75,63 @@ class TransformerProcessIT {
             }
             return counts.size() == n;
         });
+    }
+
+    /**
+     * As a user runs it: an output topic whose {@code max.message.bytes} refuses some enriched records. The
+     * refused ones go to the dead-letter topic, the rest to the output, and SIGTERM ends the process with
+     * exit code 0 and its summary line.
+     */
+    @ParameterizedTest
+    @EnumSource(Guarantee.class)
+    void withOutputTheTopicRefusesSigtermStillExitsZero(Guarantee guarantee, EmbeddedKafkaBroker broker)
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String input = "logs-" + run;
+        String output = input + "-enriched";
+        int n = RefusedOutputIT.RECORDS;
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(List.of(
+                            new NewTopic(input, 4, (short) 1),
+                            new NewTopic(output, 4, (short) 1)
+                                    .configs(Map.of("max.message.bytes", String.valueOf(RefusedOutputIT.LIMIT))),
+                            new NewTopic(input + ".dlq", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String event = Records.event(i);
+            if (RefusedOutputIT.large(i)) {
+                event = event.substring(0, event.length() - 1) + ",\"pad\":\"" + "x".repeat(RefusedOutputIT.LIMIT - 180)
+                        + "\"}";
+            }
+            values.add(event.getBytes(StandardCharsets.UTF_8));
+        }
+        Records.produce(broker, input, values, 0);
+
+        Process transformer = start(broker, input, output, "g-" + run, guarantee, "refused");
+        Map<String, Object> settings =
+                guarantee == Guarantee.EXACTLY_ONCE ? Map.of("isolation.level", "read_committed") : Map.of();
+        Map<Integer, Integer> outputs = new HashMap<>();
+        Map<Integer, Integer> dead = new HashMap<>();
+        try {
+            awaitAll(broker, output, n - 20, settings, outputs);
+            awaitAll(broker, input + ".dlq", 20, settings, dead);
+            transformer.destroy(); // SIGTERM
+            assertThat(transformer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(transformer.exitValue()).as("exit code after SIGTERM").isZero();
+        } finally {
+            transformer.destroyForcibly();
+        }
+        for (int i = 0; i < n; i++) {
+            if (RefusedOutputIT.large(i)) {
+                assertThat(dead).as("dead letter of " + i).containsEntry(i, 1);
+            } else {
+                assertThat(outputs).as("output of " + i).containsEntry(i, 1);
+            }
+        }
+        assertThat(Files.readString(work.resolve("refused.out"))).contains("nodrop-transformer: stopped:");
     }
 
     @ParameterizedTest
