@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the release artifacts (./mvnw -Prelease package, tests skipped: the default suite runs them)
 # and checks what a user downloads from Maven Central: every published jar with its sources and javadoc
-# jars, an Automatic-Module-Name, no test or example classes, a self-contained POM with licence and SCM,
-# appenders that bring only kafka-clients and their framework, and a transformer -all.jar that runs with
-# java -jar alone. Exits 1 and names each problem if anything is missing.
+# jars, an Automatic-Module-Name, no test or example classes, the Log4j2 plugin descriptor, a
+# self-contained POM with licence and SCM, appenders that bring only kafka-clients and their framework,
+# and a transformer -all.jar that runs with java -jar alone. Exits 1 and names each problem if anything
+# is missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -48,6 +49,14 @@ for module in testkit appender-core appender-logback appender-log4j2 transformer
   name="io.github.nodrop.${module#appender-}"
   check_jar "$module" "nodrop-$module" "$name"
 done
+
+# the Log4j2 plugin descriptor: without it <NodropKafka> is unknown to users who do not set packages=
+plugins="appender-log4j2/target/nodrop-appender-log4j2-$version.jar"
+if [ -s "$plugins" ]; then
+  unzip -p "$plugins" META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat 2>/dev/null \
+    | grep -aq 'io.github.nodrop.log4j2.NodropKafkaAppender' \
+    || problem "nodrop-appender-log4j2: no Log4j2Plugins.dat naming NodropKafkaAppender in the jar"
+fi
 
 # the BOM names every published module
 for module in testkit appender-core appender-logback appender-log4j2 transformer; do
