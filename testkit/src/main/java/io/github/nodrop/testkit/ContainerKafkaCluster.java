@@ -1,5 +1,6 @@
 package io.github.nodrop.testkit;
 
+import java.io.IOException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -11,8 +12,11 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 public final class ContainerKafkaCluster implements KafkaCluster {
 
-    /** The image used unless another is given. */
-    public static final String DEFAULT_IMAGE = "apache/kafka:4.1.1";
+    /**
+     * The image used unless another is given: Apache Kafka's own, at the version of the kafka-clients on the
+     * class path, which is the version of the in-process broker, so both kinds of test run the same Kafka.
+     */
+    public static final String DEFAULT_IMAGE = "apache/kafka:" + kafkaVersion();
 
     private final KafkaContainer container;
 
@@ -54,5 +58,19 @@ public final class ContainerKafkaCluster implements KafkaCluster {
     @Override
     public String toString() {
         return "Kafka container at " + bootstrapServers();
+    }
+
+    /** The version kafka-clients was built as ({@code kafka/kafka-version.properties} in its jar). */
+    static String kafkaVersion() {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.InputStream in = org.apache.kafka.clients.producer.KafkaProducer.class.getResourceAsStream(
+                "/kafka/kafka-version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // fall through to the version this testkit was built with
+        }
+        return properties.getProperty("version", "4.4.0");
     }
 }
