@@ -93,11 +93,13 @@ public final class Demo {
             long total = (long) options.events * apps.length;
             if (outage) {
                 progress.until(() -> logged(workloads) >= total / 3, "");
-                out.printf("%n>>> taking the broker away%n");
+                progress.end();
+                out.printf(">>> taking the broker away%n");
                 kafka.stop();
                 long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 progress.until(() -> System.nanoTime() >= back, " [broker DOWN]");
-                out.printf("%n>>> bringing the broker back%n");
+                progress.end();
+                out.printf(">>> bringing the broker back%n");
                 kafka.restart();
             }
             progress.until(() -> logged(workloads) >= total, "");
@@ -112,8 +114,7 @@ public final class Demo {
                 app.stop();
             }
             progress.until(() -> transformer.produced() + transformer.deadLettered() >= total, "");
-            progress.line("");
-            out.println();
+            progress.last();
             summary.dlq = transformer.deadLettered();
             transformer.close();
 
@@ -203,6 +204,11 @@ public final class Demo {
         private final Workload[] workloads;
         private final DemoTransformer transformer;
         private final PrintStream out;
+        /** A terminal redraws one line in place; a file or a CI log gets a full line every few seconds. */
+        private final boolean terminal = System.console() != null;
+
+        private String lastLine = "";
+        private long lastPrinted;
 
         Progress(LoggingApp[] apps, Workload[] workloads, DemoTransformer transformer, PrintStream out) {
             this.apps = apps;
@@ -215,12 +221,28 @@ public final class Demo {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!condition.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    out.printf("%n(gave up waiting after 120 s)%n");
+                    end();
+                    out.printf("(gave up waiting after 120 s)%n");
                     return;
                 }
                 line(note);
                 TimeUnit.MILLISECONDS.sleep(250); // a display refresh, not synchronisation
             }
+        }
+
+        /** Ends the status line in place on a terminal, so what follows starts on a line of its own. */
+        void end() {
+            if (terminal) {
+                out.println();
+            }
+        }
+
+        /** The final status, whenever the last one was printed. */
+        void last() {
+            lastPrinted = 0;
+            lastLine = "";
+            line("");
+            end();
         }
 
         void line(String note) {
@@ -230,9 +252,19 @@ public final class Demo {
                 spooled += app.metrics().getSpooled();
                 replayed += app.metrics().getReplayed();
             }
-            out.printf(
-                    "\rlogged %,7d | delivered %,7d | spooled %,6d | replayed %,6d | transformed %,7d%s   ",
+            String status = String.format(
+                    "logged %,7d | delivered %,7d | spooled %,6d | replayed %,6d | transformed %,7d%s",
                     logged(workloads), delivered(apps), spooled, replayed, transformer.produced(), note);
+            if (terminal) {
+                out.print("\r" + status + "   ");
+                return;
+            }
+            long now = System.nanoTime();
+            if (!status.equals(lastLine) && (lastPrinted == 0 || now - lastPrinted >= TimeUnit.SECONDS.toNanos(2))) {
+                out.println(status);
+                lastLine = status;
+                lastPrinted = now;
+            }
         }
     }
 }
