@@ -83,6 +83,31 @@ class KafkaAppenderTest {
         }
     }
 
+    /** What the README's "Testing your own logging" shows: the configured appender, restarted on a MockProducer. */
+    @Test
+    void aRunningAppenderRestartedOnAMockProducerSendsThroughIt() {
+        MockProducer<byte[], byte[]> first =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaAppender configured = appender();
+        configured.setProducerFactory(config -> first);
+        configured.setEncoder(pattern(context, "%msg"));
+        Logger logger = attach(configured);
+        logger.info("before the swap");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.history().size() == 1);
+
+        KafkaAppender kafka =
+                (KafkaAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("KAFKA");
+        kafka.stop();
+        kafka.setProducerFactory(config -> producer);
+        kafka.start();
+        logger.info("order {} placed", 42);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+        assertThat(value(producer.history().get(0))).isEqualTo("order 42 placed");
+        assertThat(first.history()).hasSize(1);
+        assertThat(kafka.getMetrics().getAcked()).isEqualTo(1);
+    }
+
     @Test
     void byDefaultEventsAreSentAsLogbackJsonWithoutATrailingLineBreak() {
         org.junit.jupiter.api.Assumptions.assumeTrue(jsonEncoderAvailable(), "needs Logback 1.3.8 or later");
