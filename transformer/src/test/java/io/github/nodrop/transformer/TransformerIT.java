@@ -110,6 +110,35 @@ class TransformerIT {
         assertThat(countBySeq(records)).hasSize(n);
     }
 
+    /** A record larger than the whole queue budget passes alone, in every mode, and the rest follow it. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aRecordLargerThanTheQueueBudgetPassesAndTheRestFollow(Mode mode, EmbeddedKafkaBroker broker) throws Exception {
+        List<byte[]> values = new ArrayList<>(Records.events(0, 100));
+        String big = Records.event(100);
+        big = big.substring(0, big.length() - 1) + ",\"pad\":\"" + "x".repeat(200_000) + "\"}";
+        values.add(big.getBytes(StandardCharsets.UTF_8));
+        values.addAll(Records.events(101, 100));
+        Records.produce(broker, input, values, 0);
+        Transformer transformer = TransformerConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .input(input)
+                .output(output)
+                .groupId(group)
+                .mode(mode)
+                .workers(3)
+                .queueBounds(1024, 64 * 1024) // a third of the large record
+                .statsInterval(Duration.ZERO)
+                .create();
+        transformer.start();
+        started.add(transformer);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> transformer.metrics().getProduced() >= 201);
+        Map<Integer, Integer> counts = countBySeq(broker.consume(output, 201, Duration.ofSeconds(60)));
+        assertThat(counts).hasSize(201);
+        assertThat(counts).containsEntry(100, 1);
+    }
+
     @Test
     void malformedRecordsGoToTheDeadLetterTopicWithTheirOriginAndTheRestFlowOn(EmbeddedKafkaBroker broker)
             throws Exception {
