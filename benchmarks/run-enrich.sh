@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks module and runs the JMH benchmark of the transformer's enrichment: JsonEnricher
-# (hand-written check and splice) against the same on jackson-core's streaming parser. Arguments go to JMH
+# (jackson-core's streaming parser, strict UTF-8, cut and splice) beside the MD5 alone. Arguments go to JMH
 # (default: -f 1 -wi 3 -i 5 -w 1s -r 1s, about 2 minutes on 2 cores); JMH prints the table at the end.
 source "$(dirname "$0")/harness.sh"
 if [ $# -eq 0 ]; then

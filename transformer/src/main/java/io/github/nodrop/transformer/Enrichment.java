@@ -1,6 +1,5 @@
 package io.github.nodrop.transformer;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -27,7 +26,7 @@ final class Enrichment {
             item.deadLetter(config.dlq, result.error());
             return;
         }
-        byte[] key = config.keyByHash ? result.hash().getBytes(StandardCharsets.US_ASCII) : in.key();
+        byte[] key = config.keyByHash ? result.hashBytes() : in.key();
         item.out = new ProducerRecord<>(
                 config.output, null, in.timestamp() < 0 ? null : in.timestamp(), key, result.value(), in.headers());
         if (!limits.fitsOutput(item.outputBytes())) {

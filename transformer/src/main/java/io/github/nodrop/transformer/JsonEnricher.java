@@ -1,5 +1,16 @@
 package io.github.nodrop.transformer;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,23 +23,48 @@ import java.util.Arrays;
  * closing brace (no comma for an empty object). A top-level {@code hash} member already present is removed
  * first, so the output has exactly one; {@code hash} members of nested objects are kept.
  *
- * <p>The input is checked strictly (RFC 8259 JSON, valid UTF-8, an object at the top) by one pass over
- * the bytes without recursion, so nesting cannot overflow the stack: deeper than {@link #MAX_DEPTH} is
- * refused. Anything refused comes back as a {@link Result} with the reason, for the dead-letter topic.
+ * <p>The input is checked strictly: RFC 8259 JSON read by jackson-core's streaming parser (default features,
+ * the whole input read, nothing after the object, nesting at most {@link #MAX_DEPTH} levels, numbers,
+ * strings and names of any length), an object at the top, and valid UTF-8 checked by the JDK's decoder
+ * first, because Jackson alone takes overlong forms and code points beyond U+10FFFF; a byte order mark or a
+ * NUL byte in the first four bytes (which Jackson reads as UTF-16 or UTF-32) is refused too. A member name
+ * with an escaped unpaired surrogate, which RFC 8259 allows and Jackson refuses, is accepted. Nested values
+ * are skipped, not built, and nothing recurses, so depth cannot overflow the stack. Anything refused comes
+ * back as a {@link Result} with the reason, for the dead-letter topic; {@link #enrich} never throws.
  *
- * <p>Not thread-safe (it reuses its digest); use one per thread.
+ * <p>Not thread-safe (it reuses its digest and buffers); use one per thread.
  */
 public final class JsonEnricher {
 
     public static final int MAX_DEPTH = 1000;
-    private static final byte[] HASH_KEY = "hash".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HASH_MEMBER_PREFIX = "\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            .build();
 
     private final MessageDigest md5;
-    private final byte[] stack = new byte[MAX_DEPTH + 1];
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharBuffer decoded = CharBuffer.allocate(1024);
+    // per top-level member named hash: the offset of its name, of what follows it (the next name or the
+    // closing brace), and whether only hash members stand before it
+    private int[] hashStart = new int[4];
+    private int[] hashNext = new int[4];
+    private boolean[] hashLeading = new boolean[4];
     private int[] removeFrom = new int[4];
     private int[] removeTo = new int[4];
+    // what the last scan found
+    private int members;
+    private int hashes;
+    private int close;
 
     public JsonEnricher() {
         try {
@@ -41,12 +77,12 @@ public final class JsonEnricher {
     /** The outcome for one record: enriched bytes and the hash, or why the record is refused. */
     public static final class Result {
         private final byte[] value;
-        private final String hash;
+        private final byte[] hex;
         private final String error;
 
-        private Result(byte[] value, String hash, String error) {
+        private Result(byte[] value, byte[] hex, String error) {
             this.value = value;
-            this.hash = hash;
+            this.hex = hex;
             this.error = error;
         }
 
@@ -58,8 +94,14 @@ public final class JsonEnricher {
             return value;
         }
 
+        /** The lowercase hex MD5 of the input, or {@code null} when refused. */
         public String hash() {
-            return hash;
+            return hex == null ? null : new String(hex, StandardCharsets.US_ASCII);
+        }
+
+        /** The same as ASCII bytes, without making a string. */
+        public byte[] hashBytes() {
+            return hex;
         }
 
         public String error() {
@@ -72,6 +114,237 @@ public final class JsonEnricher {
         return new String(hexDigest(bytes), StandardCharsets.US_ASCII);
     }
 
+    public Result enrich(byte[] in) {
+        if (in == null) {
+            return refuse("null value (tombstone)");
+        }
+        String error;
+        try {
+            error = check(in);
+            if (error == null) {
+                error = scan(in);
+            }
+            if (error != null && error.startsWith(SURROGATE) && hasEscapedSurrogate(in)) {
+                error = scan(withoutEscapedSurrogates(in)); // the same offsets: each escape keeps its length
+            }
+        } catch (RuntimeException e) { // a bug of the parser must cost one record, not the transformer
+            error = "could not be read: " + e;
+        }
+        if (error != null) {
+            return refuse(error);
+        }
+        byte[] hex = hexDigest(in);
+        return new Result(splice(in, hex), hex, null);
+    }
+
+    private static Result refuse(String why) {
+        return new Result(null, null, why);
+    }
+
+    /** What the parser does not check: the UTF-8 itself, a byte order mark, a UTF-16/32 guess; empty input. */
+    private String check(byte[] in) {
+        int first = 0;
+        while (first < in.length && isWhitespace(in[first])) {
+            first++;
+        }
+        if (first == in.length) {
+            return in.length == 0 ? "empty value" : "only whitespace";
+        }
+        if (in.length >= 3 && in[0] == (byte) 0xef && in[1] == (byte) 0xbb && in[2] == (byte) 0xbf) {
+            return "starts with a byte order mark (not allowed: JSON here is UTF-8 without one)";
+        }
+        for (int i = 0; i < Math.min(4, in.length); i++) {
+            if (in[i] == 0) {
+                return "a NUL byte at byte " + i + " (not UTF-8 JSON)";
+            }
+        }
+        if (in[first] != '{') {
+            return "not a JSON object (starts with " + describe(in[first]) + ")";
+        }
+        if (decoded.capacity() < in.length) {
+            decoded = CharBuffer.allocate(Math.max(in.length, decoded.capacity() * 2));
+        }
+        decoded.clear();
+        if (utf8.reset().decode(ByteBuffer.wrap(in), decoded, true).isError()) {
+            return "not valid UTF-8";
+        }
+        return null;
+    }
+
+    private static final String SURROGATE = "surrogate in a member name";
+
+    /** Reads the object's top level; null when it is one valid JSON object, else why not. */
+    private String scan(byte[] in) {
+        members = 0;
+        hashes = 0;
+        try (JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return "not a JSON object";
+            }
+            boolean leading = true;
+            boolean afterHash = false;
+            JsonToken token;
+            while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+                // an offset costs a JsonLocation: only those around a hash member are asked for
+                if (afterHash) {
+                    hashNext[hashes - 1] = (int) p.currentTokenLocation().getByteOffset();
+                }
+                afterHash = "hash".equals(p.currentName());
+                if (afterHash) {
+                    if (hashes == hashStart.length) {
+                        hashStart = Arrays.copyOf(hashStart, hashes * 2);
+                        hashNext = Arrays.copyOf(hashNext, hashes * 2);
+                        hashLeading = Arrays.copyOf(hashLeading, hashes * 2);
+                    }
+                    hashStart[hashes] = (int) p.currentTokenLocation().getByteOffset();
+                    hashLeading[hashes++] = leading;
+                } else {
+                    leading = false;
+                }
+                members++;
+                if (p.nextToken().isStructStart()) {
+                    p.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_OBJECT) {
+                return "not a JSON object"; // unreachable: the parser fails first
+            }
+            close = (int) p.currentTokenLocation().getByteOffset();
+            if (afterHash) {
+                hashNext[hashes - 1] = close;
+            }
+            if (p.nextToken() != null) {
+                return "data after the object at byte "
+                        + p.currentTokenLocation().getByteOffset();
+            }
+            return null;
+        } catch (StreamConstraintsException e) {
+            return e.getMessage().contains("nesting")
+                    ? "nested deeper than " + MAX_DEPTH + " levels"
+                    : "beyond a parser limit: " + e.getOriginalMessage();
+        } catch (JsonProcessingException e) {
+            String message = e.getOriginalMessage();
+            if (message != null && message.contains("surrogate") && message.contains("field name")) {
+                return SURROGATE + ": " + message;
+            }
+            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+            return "not valid JSON" + (at >= 0 ? " at byte " + at : "") + ": " + message;
+        } catch (IOException e) {
+            return "could not be read: " + e.getMessage(); // a byte array cannot fail to be read
+        }
+    }
+
+    /** The input with the top-level hash members cut out and the new one spliced before the brace. */
+    private byte[] splice(byte[] in, byte[] hex) {
+        int ranges = hashes == 0 ? 0 : removals(in);
+        int removedBytes = 0;
+        for (int i = 0; i < ranges; i++) {
+            removedBytes += removeTo[i] - removeFrom[i];
+        }
+        boolean comma = members - hashes > 0;
+        byte[] out = new byte[in.length - removedBytes + (comma ? 1 : 0) + HASH_MEMBER_PREFIX.length + 32 + 1];
+        int o = 0;
+        int from = 0;
+        for (int i = 0; i < ranges; i++) {
+            System.arraycopy(in, from, out, o, removeFrom[i] - from);
+            o += removeFrom[i] - from;
+            from = removeTo[i];
+        }
+        System.arraycopy(in, from, out, o, close - from);
+        o += close - from;
+        if (comma) {
+            out[o++] = ',';
+        }
+        System.arraycopy(HASH_MEMBER_PREFIX, 0, out, o, HASH_MEMBER_PREFIX.length);
+        o += HASH_MEMBER_PREFIX.length;
+        System.arraycopy(hex, 0, out, o, 32);
+        o += 32;
+        out[o++] = '"';
+        System.arraycopy(in, close, out, o, in.length - close);
+        return out;
+    }
+
+    /**
+     * The byte ranges to cut: a hash member with only hash members before it goes from its name to the next
+     * member's name (or to the closing brace); any other goes from the comma before it to the end of its
+     * value. Ranges that touch are merged.
+     */
+    private int removals(byte[] in) {
+        if (removeFrom.length < hashes) {
+            removeFrom = new int[hashes];
+            removeTo = new int[hashes];
+        }
+        int ranges = 0;
+        for (int h = 0; h < hashes; h++) {
+            int from;
+            int to = hashNext[h];
+            boolean last = to == close;
+            if (!hashLeading[h]) {
+                from = hashStart[h] - 1;
+                while (in[from] != ',') {
+                    from--;
+                }
+                while (isWhitespace(in[to - 1])) {
+                    to--;
+                }
+                if (!last) { // back over the comma before the next member, and the whitespace before it
+                    to--;
+                    while (isWhitespace(in[to - 1])) {
+                        to--;
+                    }
+                }
+            } else {
+                from = hashStart[h];
+            }
+            if (ranges > 0 && from <= removeTo[ranges - 1]) {
+                removeTo[ranges - 1] = Math.max(removeTo[ranges - 1], to);
+            } else {
+                removeFrom[ranges] = from;
+                removeTo[ranges] = to;
+                ranges++;
+            }
+        }
+        return ranges;
+    }
+
+    private static boolean hasEscapedSurrogate(byte[] in) {
+        return nextEscapedSurrogate(in, 0) >= 0;
+    }
+
+    /** The offset of the next {@code \}{@code uD800}-{@code \}{@code uDFFF} escape at or after {@code from}. */
+    private static int nextEscapedSurrogate(byte[] in, int from) {
+        for (int i = from; i + 5 < in.length; i++) {
+            if (in[i] != '\\') {
+                continue;
+            }
+            if (in[i + 1] == 'u'
+                    && (in[i + 2] == 'd' || in[i + 2] == 'D')
+                    && "89abcdefABCDEF".indexOf(in[i + 3]) >= 0
+                    && isHex(in[i + 4])
+                    && isHex(in[i + 5])) {
+                return i;
+            }
+            i++; // the escaped character: a backslash after it starts a new escape
+        }
+        return -1;
+    }
+
+    /** A copy with every escaped surrogate as {@code \}{@code u0058}: the same length, so offsets hold. */
+    private static byte[] withoutEscapedSurrogates(byte[] in) {
+        byte[] copy = in.clone();
+        for (int i = nextEscapedSurrogate(copy, 0); i >= 0; i = nextEscapedSurrogate(copy, i + 6)) {
+            copy[i + 2] = '0';
+            copy[i + 3] = '0';
+            copy[i + 4] = '5';
+            copy[i + 5] = '8';
+        }
+        return copy;
+    }
+
+    private static boolean isHex(byte b) {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+
     private byte[] hexDigest(byte[] bytes) {
         byte[] digest = md5.digest(bytes);
         byte[] hex = new byte[32];
@@ -82,468 +355,11 @@ public final class JsonEnricher {
         return hex;
     }
 
-    public Result enrich(byte[] in) {
-        if (in == null) {
-            return refuse("null value (tombstone)");
-        }
-        Scan scan = new Scan(in);
-        String error = scan.run();
-        if (error != null) {
-            return refuse(error);
-        }
-        byte[] hex = hexDigest(in);
-        int removedBytes = 0;
-        for (int i = 0; i < scan.ranges; i++) {
-            removedBytes += removeTo[i] - removeFrom[i];
-        }
-        boolean comma = scan.members - scan.removedMembers > 0;
-        byte[] out = new byte[in.length - removedBytes + (comma ? 1 : 0) + HASH_MEMBER_PREFIX.length + 32 + 1];
-        int o = 0;
-        int from = 0;
-        for (int i = 0; i < scan.ranges; i++) {
-            System.arraycopy(in, from, out, o, removeFrom[i] - from);
-            o += removeFrom[i] - from;
-            from = removeTo[i];
-        }
-        System.arraycopy(in, from, out, o, scan.close - from);
-        o += scan.close - from;
-        if (comma) {
-            out[o++] = ',';
-        }
-        System.arraycopy(HASH_MEMBER_PREFIX, 0, out, o, HASH_MEMBER_PREFIX.length);
-        o += HASH_MEMBER_PREFIX.length;
-        System.arraycopy(hex, 0, out, o, 32);
-        o += 32;
-        out[o++] = '"';
-        System.arraycopy(in, scan.close, out, o, in.length - scan.close);
-        return new Result(out, new String(hex, StandardCharsets.US_ASCII), null);
-    }
-
-    private static Result refuse(String why) {
-        return new Result(null, null, why);
-    }
-
-    /** Adds a byte range to cut; returns the number of ranges after merging. */
-    private int addRemoval(int from, int to, int count) {
-        // ranges arrive in order; merge one that starts inside the previous one
-        if (count > 0 && from <= removeTo[count - 1]) {
-            removeTo[count - 1] = Math.max(removeTo[count - 1], to);
-            return count;
-        }
-        if (count == removeFrom.length) {
-            removeFrom = Arrays.copyOf(removeFrom, count * 2);
-            removeTo = Arrays.copyOf(removeTo, count * 2);
-        }
-        removeFrom[count] = from;
-        removeTo[count] = to;
-        return count + 1;
-    }
-
-    /** One strict pass over the bytes, recording the top-level members and the closing brace. */
-    private final class Scan {
-        private static final byte OBJECT = 1;
-        private static final byte ARRAY = 2;
-
-        private final byte[] in;
-        private int pos;
-        private int depth;
-        private int close = -1;
-        private int members;
-        private int ranges;
-        private int removedMembers;
-        // the top-level member being read
-        private int memberStart;
-        private int commaBefore;
-        private boolean memberIsHash;
-        private int pendingFirstRemovalStart = -1;
-
-        Scan(byte[] in) {
-            this.in = in;
-        }
-
-        String run() {
-            skipWhitespace();
-            if (pos == in.length) {
-                return in.length == 0 ? "empty value" : "only whitespace";
-            }
-            if (in[pos] != '{') {
-                return "not a JSON object (starts with " + describe(in[pos]) + ")";
-            }
-            int lastComma = -1;
-            stack[0] = OBJECT;
-            depth = 1;
-            pos++;
-            // states: 0 = after '{' (key or '}'), 1 = after ',' in object (key), 2 = after key (':'),
-            // 3 = value expected, 4 = after value (',' or close), 5 = after '[' (value or ']')
-            int state = 0;
-            while (true) {
-                skipWhitespace();
-                if (pos >= in.length) {
-                    return "cut short at byte " + pos;
-                }
-                byte c = in[pos];
-                switch (state) {
-                    case 0:
-                    case 1:
-                        if (c == '}' && state == 0) {
-                            if (closeContainer(OBJECT)) {
-                                return finish();
-                            }
-                            state = 4;
-                            break;
-                        }
-                        if (c != '"') {
-                            return "expected a member name at byte " + pos + ", found " + describe(c);
-                        }
-                        if (depth == 1) {
-                            memberStart = pos;
-                            commaBefore = lastComma;
-                            int keyStart = pos + 1;
-                            String error = string();
-                            if (error != null) {
-                                return error;
-                            }
-                            memberIsHash = isHashKey(keyStart, pos - 1);
-                        } else {
-                            String error = string();
-                            if (error != null) {
-                                return error;
-                            }
-                        }
-                        state = 2;
-                        break;
-                    case 2:
-                        if (c != ':') {
-                            return "expected ':' at byte " + pos + ", found " + describe(c);
-                        }
-                        pos++;
-                        state = 3;
-                        break;
-                    case 3:
-                    case 5:
-                        if (c == ']' && state == 5) {
-                            closeContainer(ARRAY);
-                            state = 4;
-                            break;
-                        }
-                        if (c == '{' || c == '[') {
-                            if (depth == MAX_DEPTH) {
-                                return "nested deeper than " + MAX_DEPTH + " levels";
-                            }
-                            stack[depth++] = c == '{' ? OBJECT : ARRAY;
-                            pos++;
-                            state = c == '{' ? 0 : 5;
-                            break;
-                        }
-                        String error = scalar();
-                        if (error != null) {
-                            return error;
-                        }
-                        state = afterValue();
-                        break;
-                    default: // 4: after a value
-                        byte top = stack[depth - 1];
-                        if (c == ',') {
-                            if (depth == 1) {
-                                lastComma = pos;
-                                if (pendingFirstRemovalStart >= 0) {
-                                    // a first member named hash: remove it together with this comma and the
-                                    // whitespace up to the next member
-                                    int from = pendingFirstRemovalStart;
-                                    pendingFirstRemovalStart = -1;
-                                    pos++;
-                                    skipWhitespace();
-                                    ranges = addRemoval(from, pos, ranges);
-                                    lastComma = -1; // the next member is now the first
-                                    state = 1;
-                                    break;
-                                }
-                            }
-                            pos++;
-                            state = top == OBJECT ? 1 : 3;
-                        } else if (c == '}' && top == OBJECT) {
-                            if (closeContainer(OBJECT)) {
-                                return finish();
-                            }
-                            state = 4;
-                        } else if (c == ']' && top == ARRAY) {
-                            closeContainer(ARRAY);
-                            state = 4;
-                        } else {
-                            return "expected ',' or the end of the "
-                                    + (top == OBJECT ? "object" : "array") + " at byte " + pos + ", found "
-                                    + describe(c);
-                        }
-                }
-            }
-        }
-
-        /** Called when a value ends; at the top level it closes a member. */
-        private int afterValue() {
-            if (depth == 1) {
-                members++;
-                if (memberIsHash) {
-                    removedMembers++;
-                    if (commaBefore >= 0) {
-                        ranges = addRemoval(commaBefore, pos, ranges);
-                    } else {
-                        pendingFirstRemovalStart = memberStart;
-                    }
-                }
-            }
-            return 4;
-        }
-
-        /** Pops a container; returns true when the top-level object closed. */
-        private boolean closeContainer(byte type) {
-            depth--;
-            if (depth == 0) {
-                close = pos;
-                pos++;
-                return true;
-            }
-            pos++;
-            if (depth == 1) {
-                afterValue();
-            }
-            return false;
-        }
-
-        private String finish() {
-            if (pendingFirstRemovalStart >= 0) {
-                // the only member was hash: the object becomes empty, as if written "{ }"
-                ranges = addRemoval(pendingFirstRemovalStart, close, ranges);
-                pendingFirstRemovalStart = -1;
-            }
-            skipWhitespace();
-            if (pos != in.length) {
-                return "data after the object at byte " + pos;
-            }
-            return null;
-        }
-
-        private boolean isHashKey(int from, int to) {
-            int length = to - from;
-            if (length == HASH_KEY.length) {
-                for (int i = 0; i < length; i++) {
-                    if (in[from + i] != HASH_KEY[i]) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            // an escaped spelling such as "h\u0061sh" names the same member
-            for (int i = from; i < to; i++) {
-                if (in[i] == '\\') {
-                    return "hash".equals(unescape(from, to));
-                }
-            }
-            return false;
-        }
-
-        private String unescape(int from, int to) {
-            StringBuilder text = new StringBuilder();
-            String raw = new String(in, from, to - from, StandardCharsets.UTF_8);
-            for (int i = 0; i < raw.length(); i++) {
-                char c = raw.charAt(i);
-                if (c != '\\') {
-                    text.append(c);
-                    continue;
-                }
-                char e = raw.charAt(++i);
-                switch (e) {
-                    case 'u':
-                        text.append((char) Integer.parseInt(raw.substring(i + 1, i + 5), 16));
-                        i += 4;
-                        break;
-                    case 'b':
-                        text.append('\b');
-                        break;
-                    case 'f':
-                        text.append('\f');
-                        break;
-                    case 'n':
-                        text.append('\n');
-                        break;
-                    case 'r':
-                        text.append('\r');
-                        break;
-                    case 't':
-                        text.append('\t');
-                        break;
-                    default:
-                        text.append(e);
-                }
-            }
-            return text.toString();
-        }
-
-        /** A string starting at pos (the quote); leaves pos after the closing quote. */
-        private String string() {
-            int start = pos;
-            pos++;
-            while (pos < in.length) {
-                int b = in[pos] & 0xff;
-                if (b == '"') {
-                    pos++;
-                    return null;
-                }
-                if (b == '\\') {
-                    if (pos + 1 >= in.length) {
-                        break;
-                    }
-                    byte e = in[pos + 1];
-                    if (e == 'u') {
-                        if (pos + 5 >= in.length) {
-                            break;
-                        }
-                        for (int i = pos + 2; i < pos + 6; i++) {
-                            if (Character.digit(in[i], 16) < 0) {
-                                return "bad \\u escape at byte " + pos;
-                            }
-                        }
-                        pos += 6;
-                    } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r'
-                            || e == 't') {
-                        pos += 2;
-                    } else {
-                        return "bad escape at byte " + pos;
-                    }
-                } else if (b < 0x20) {
-                    return "control character in a string at byte " + pos;
-                } else if (b < 0x80) {
-                    pos++;
-                } else {
-                    String error = utf8(b);
-                    if (error != null) {
-                        return error;
-                    }
-                }
-            }
-            return "string starting at byte " + start + " is not closed";
-        }
-
-        /** One multi-byte UTF-8 sequence at pos, checked for shortest form and no surrogates. */
-        private String utf8(int b) {
-            int length;
-            int min;
-            if (b >= 0xc2 && b <= 0xdf) {
-                length = 2;
-                min = 0x80;
-            } else if (b >= 0xe0 && b <= 0xef) {
-                length = 3;
-                min = 0x800;
-            } else if (b >= 0xf0 && b <= 0xf4) {
-                length = 4;
-                min = 0x10000;
-            } else {
-                return "not valid UTF-8 at byte " + pos;
-            }
-            if (pos + length > in.length) {
-                return "not valid UTF-8 at byte " + pos + " (cut short)";
-            }
-            int code = b & (0xff >> (length + 1));
-            for (int i = 1; i < length; i++) {
-                int next = in[pos + i] & 0xff;
-                if ((next & 0xc0) != 0x80) {
-                    return "not valid UTF-8 at byte " + pos;
-                }
-                code = (code << 6) | (next & 0x3f);
-            }
-            if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-                return "not valid UTF-8 at byte " + pos;
-            }
-            pos += length;
-            return null;
-        }
-
-        private String scalar() {
-            byte c = in[pos];
-            if (c == '"') {
-                return string();
-            }
-            if (c == 't') {
-                return literal("true");
-            }
-            if (c == 'f') {
-                return literal("false");
-            }
-            if (c == 'n') {
-                return literal("null");
-            }
-            if (c == '-' || (c >= '0' && c <= '9')) {
-                return number();
-            }
-            return "expected a value at byte " + pos + ", found " + describe(c);
-        }
-
-        private String literal(String word) {
-            if (pos + word.length() > in.length) {
-                return "cut short at byte " + pos;
-            }
-            for (int i = 0; i < word.length(); i++) {
-                if (in[pos + i] != word.charAt(i)) {
-                    return "expected " + word + " at byte " + pos;
-                }
-            }
-            pos += word.length();
-            return null;
-        }
-
-        private String number() {
-            int start = pos;
-            if (in[pos] == '-') {
-                pos++;
-            }
-            if (pos >= in.length) {
-                return "bad number at byte " + start;
-            }
-            if (in[pos] == '0') {
-                pos++;
-            } else if (in[pos] >= '1' && in[pos] <= '9') {
-                digits();
-            } else {
-                return "bad number at byte " + start;
-            }
-            if (pos < in.length && in[pos] == '.') {
-                pos++;
-                if (digits() == 0) {
-                    return "bad number at byte " + start;
-                }
-            }
-            if (pos < in.length && (in[pos] == 'e' || in[pos] == 'E')) {
-                pos++;
-                if (pos < in.length && (in[pos] == '+' || in[pos] == '-')) {
-                    pos++;
-                }
-                if (digits() == 0) {
-                    return "bad number at byte " + start;
-                }
-            }
-            return null;
-        }
-
-        private int digits() {
-            int start = pos;
-            while (pos < in.length && in[pos] >= '0' && in[pos] <= '9') {
-                pos++;
-            }
-            return pos - start;
-        }
-
-        private void skipWhitespace() {
-            while (pos < in.length && isWhitespace(in[pos])) {
-                pos++;
-            }
-        }
-    }
-
     private static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private static String describe(byte b) {
-        int value = b & 0xff;
-        return value >= 0x20 && value < 0x7f ? "'" + (char) value + "'" : String.format("byte 0x%02x", value);
+        return b >= 0x21 && b < 0x7f ? "'" + (char) b + "'" : String.format("byte 0x%02x", b & 0xff);
     }
 }

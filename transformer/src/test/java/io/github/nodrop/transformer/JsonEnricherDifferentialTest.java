@@ -30,6 +30,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link JsonEnricher} against jackson-core's streaming parser, over generated valid objects and hostile input.
+ * JsonEnricher is built on the same parser (it skips strings and nested values, and corrects the deviations
+ * below itself); the oracle here decodes every string and rebuilds every value, and corrects the deviations
+ * its own way, so the two check each other's corrections, the cut of existing {@code hash} members and the
+ * splice.
  *
  * <p>The oracle is Jackson with its default features (every lenient {@link JsonReadFeature} off), the whole
  * input read to its end (any token after the top-level object makes the input invalid), every string decoded
