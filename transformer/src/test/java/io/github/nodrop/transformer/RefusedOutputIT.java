@@ -61,10 +61,11 @@ class RefusedOutputIT {
         return seq % 250 == 7;
     }
 
-    @ParameterizedTest(name = "{0}, limits known at start: {1}")
-    @MethodSource("cases")
-    void refusedRecordsGoToTheDeadLetterTopicAndTheRestFlows(
-            Guarantee guarantee, boolean limitsKnown, EmbeddedKafkaBroker broker) throws Exception {
+    /**
+     * The input (4 partitions) holding {@link #RECORDS} events, 20 of them too large for the output once
+     * enriched; the output (4 partitions) with {@code max.message.bytes} = {@link #LIMIT}; the dead-letter topic.
+     */
+    static void createTopicsAndInput(EmbeddedKafkaBroker broker, String input, String output) throws Exception {
         try (Admin admin = Admin.create(broker.clientProperties())) {
             admin.createTopics(List.of(
                             new NewTopic(input, 4, (short) 1),
@@ -83,6 +84,13 @@ class RefusedOutputIT {
             values.add(event.getBytes(StandardCharsets.UTF_8));
         }
         Records.produce(broker, input, values, 0);
+    }
+
+    @ParameterizedTest(name = "{0}, limits known at start: {1}")
+    @MethodSource("cases")
+    void refusedRecordsGoToTheDeadLetterTopicAndTheRestFlows(
+            Guarantee guarantee, boolean limitsKnown, EmbeddedKafkaBroker broker) throws Exception {
+        createTopicsAndInput(broker, input, output);
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Clients clients = limitsKnown

@@ -53,6 +53,10 @@ class TransformerIT {
     }
 
     Transformer start(EmbeddedKafkaBroker broker, Mode mode, Guarantee guarantee) {
+        return start(broker, mode, guarantee, TransformerConfig.DEFAULT_QUEUE_BYTES);
+    }
+
+    Transformer start(EmbeddedKafkaBroker broker, Mode mode, Guarantee guarantee, long queueBytes) {
         Transformer transformer = TransformerConfig.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .input(input)
@@ -61,6 +65,7 @@ class TransformerIT {
                 .mode(mode)
                 .workers(3)
                 .guarantee(guarantee)
+                .queueBounds(TransformerConfig.DEFAULT_QUEUE_RECORDS, queueBytes)
                 .statsInterval(Duration.ZERO)
                 .create();
         transformer.start();
@@ -120,18 +125,7 @@ class TransformerIT {
         values.add(big.getBytes(StandardCharsets.UTF_8));
         values.addAll(Records.events(101, 100));
         Records.produce(broker, input, values, 0);
-        Transformer transformer = TransformerConfig.builder()
-                .bootstrapServers(broker.bootstrapServers())
-                .input(input)
-                .output(output)
-                .groupId(group)
-                .mode(mode)
-                .workers(3)
-                .queueBounds(1024, 64 * 1024) // a third of the large record
-                .statsInterval(Duration.ZERO)
-                .create();
-        transformer.start();
-        started.add(transformer);
+        Transformer transformer = start(broker, mode, Guarantee.AT_LEAST_ONCE, 64 * 1024); // a third of the record
 
         await().atMost(Duration.ofSeconds(60)).until(() -> transformer.metrics().getProduced() >= 201);
         Map<Integer, Integer> counts = countBySeq(broker.consume(output, 201, Duration.ofSeconds(60)));

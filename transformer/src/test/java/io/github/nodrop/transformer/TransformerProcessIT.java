@@ -10,14 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,25 +87,7 @@ class TransformerProcessIT {
         String input = "logs-" + run;
         String output = input + "-enriched";
         int n = RefusedOutputIT.RECORDS;
-        try (Admin admin = Admin.create(broker.clientProperties())) {
-            admin.createTopics(List.of(
-                            new NewTopic(input, 4, (short) 1),
-                            new NewTopic(output, 4, (short) 1)
-                                    .configs(Map.of("max.message.bytes", String.valueOf(RefusedOutputIT.LIMIT))),
-                            new NewTopic(input + ".dlq", 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
-        List<byte[]> values = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String event = Records.event(i);
-            if (RefusedOutputIT.large(i)) {
-                event = event.substring(0, event.length() - 1) + ",\"pad\":\"" + "x".repeat(RefusedOutputIT.LIMIT - 180)
-                        + "\"}";
-            }
-            values.add(event.getBytes(StandardCharsets.UTF_8));
-        }
-        Records.produce(broker, input, values, 0);
+        RefusedOutputIT.createTopicsAndInput(broker, input, output);
 
         Process transformer = start(broker, input, output, "g-" + run, guarantee, "refused");
         Map<String, Object> settings =
