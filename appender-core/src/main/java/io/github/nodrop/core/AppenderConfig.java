@@ -391,8 +391,8 @@ public final class AppenderConfig {
             if (partition != null && partition < 0) {
                 found.add(problem("partition", "'" + partition + "' must be 0 or more"));
             }
-            if (bufferSize < 1) {
-                found.add(problem("bufferSize", "'" + bufferSize + "' must be at least 1"));
+            if (bufferSize < 2) {
+                found.add(problem("bufferSize", "'" + bufferSize + "' must be at least 2"));
             }
             if (bufferBytes < 1024) {
                 found.add(problem("bufferBytes", "'" + bufferBytes + "' must be at least 1KB"));

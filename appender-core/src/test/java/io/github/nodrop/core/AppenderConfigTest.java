@@ -108,7 +108,7 @@ class AppenderConfigTest {
                         .maxFallbackTotalSize("10MB")))
                 .hasSize(4)
                 .anyMatch(p -> p.contains("topic 'has space' is not a legal Kafka topic name"))
-                .anyMatch(p -> p.contains("bufferSize '0' must be at least 1"))
+                .anyMatch(p -> p.contains("bufferSize '0' must be at least 2"))
                 .anyMatch(p -> p.contains("partition '-1'"))
                 .anyMatch(p -> p.contains("maxFallbackTotalSize"));
     }

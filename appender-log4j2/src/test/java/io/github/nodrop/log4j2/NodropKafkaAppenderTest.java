@@ -221,7 +221,7 @@ class NodropKafkaAppenderTest {
                 context.getLogger("app").info("the application keeps running");
                 assertThat(status.messages)
                         .anyMatch(m -> m.contains("appender 'KAFKA': topic is required"))
-                        .anyMatch(m -> m.contains("appender 'KAFKA': bufferSize '-5' must be at least 1"));
+                        .anyMatch(m -> m.contains("appender 'KAFKA': bufferSize '-5' must be at least 2"));
             } finally {
                 context.stop();
             }

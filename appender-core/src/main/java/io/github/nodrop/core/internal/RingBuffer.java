@@ -42,8 +42,9 @@ public final class RingBuffer<T> implements EventBuffer<T> {
     private final long[] counters = new long[4 * SPREAD];
 
     public RingBuffer(int capacity, long maxBytes, ToIntFunction<T> sizeOf) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        if (capacity < 2) {
+            // with one slot, "filled, not yet taken" and "free for the next lap" are the same sequence
+            throw new IllegalArgumentException("capacity must be at least 2, was " + capacity);
         }
         this.capacity = capacity;
         this.sequences = new long[capacity];

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
 class RingBufferTest {
 
     @Test
+    void aRingOfOneSlotIsRefused() throws Exception {
+        // one slot cannot tell "filled, not yet taken" from "free for the next lap": a second offer would
+        // overwrite the first and the consumer would spin
+        assertThatThrownBy(() -> new RingBuffer<Integer>(1, Long.MAX_VALUE, i -> 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2");
+        RingBuffer<Integer> two = new RingBuffer<>(2, Long.MAX_VALUE, i -> 1);
+        assertThat(two.offer(1, 1)).isTrue();
+        assertThat(two.offer(2, 1)).isTrue();
+        assertThat(two.offer(3, 1)).isFalse();
+        List<Integer> out = new ArrayList<>();
+        assertThat(two.drainTo(out, 10, 0, TimeUnit.MILLISECONDS)).isEqualTo(2);
+        assertThat(out).containsExactly(1, 2);
+    }
+
+    @Test
     void holdsExactlyItsCapacityEvenWhenNotAPowerOfTwo() throws Exception {
         RingBuffer<Integer> ring = new RingBuffer<>(5, Long.MAX_VALUE, i -> 1);
         for (int i = 0; i < 5; i++) {
