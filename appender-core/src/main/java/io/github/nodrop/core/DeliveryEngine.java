@@ -139,9 +139,10 @@ public final class DeliveryEngine<E> {
             journal = openJournals();
             buffer = new RingBuffer<>(config.bufferSize(), config.bufferBytes(), Pending::sizeOf);
             Fallback<E> fallback = new Fallback<>(codec, spool, quarantine, journal, fates, System::currentTimeMillis);
-            EventBuffer<Pending<E>> spillQueue = new RingBuffer<>(
-                    Math.max(1024, config.bufferSize() / 2), Math.max(1024, config.bufferBytes() / 2), Pending::sizeOf);
-            spiller = new Spiller<>(spillQueue, fallback, status, prefix, nanoClock);
+            long spillBytes = Math.max(1024, config.bufferBytes() / 2);
+            EventBuffer<Pending<E>> spillQueue =
+                    new RingBuffer<>(Math.max(1024, config.bufferSize() / 2), spillBytes, Pending::sizeOf);
+            spiller = new Spiller<>(spillQueue, spillBytes, fallback, status, prefix, nanoClock);
             String spooling = "spooling events to " + spool.directory()
                     + (config.replayFallback() ? " and replaying them when it is back" : "");
             Availability kafka = new Availability(status, prefix, spooling);
@@ -240,6 +241,19 @@ public final class DeliveryEngine<E> {
      * zero (Log4j2 passes its own stop timeout). Idempotent.
      */
     public void stop(Duration frameworkTimeout) {
+        // The stop writes to the spool on this thread: an interrupt would make each FileChannel it touches
+        // close itself (ClosedByInterruptException) and cost the events it holds. Set aside, given back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            stopNow(frameworkTimeout);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void stopNow(Duration frameworkTimeout) {
         synchronized (lifecycle) {
             if (!running) {
                 return;

@@ -121,8 +121,20 @@ final class Intake<E> {
         }
         if (policy == Overflow.DROP) {
             fates.dropped(pending.event, DropReason.BUFFER_FULL, "", null);
-        } else if (!spiller.offerWaiting(pending) && fallback.encode(pending) != null) {
-            fallback.spool(pending, SpoolReason.OVERFLOW);
+            return;
+        }
+        // An application thread may log with its interrupt flag set (a cancelled task). Parking would then
+        // return at once and spin, and a FileChannel written on an interrupted thread closes itself under
+        // every other writer, losing the write. The flag is set aside for the wait and the write, then given back.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!spiller.offerWaiting(pending) && fallback.encode(pending) != null) {
+                fallback.spool(pending, SpoolReason.OVERFLOW);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

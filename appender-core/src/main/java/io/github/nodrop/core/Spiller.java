@@ -25,6 +25,7 @@ final class Spiller<E> implements Runnable {
     private static final long ERROR_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final EventBuffer<Pending<E>> queue;
+    private final long queueBytes;
     private final Fallback<E> fallback;
     private final StatusListener status;
     private final String prefix;
@@ -32,6 +33,12 @@ final class Spiller<E> implements Runnable {
     private final Fallback<E>.Batch batch;
     /** How long a caller waits for room while this thread takes nothing, before it writes itself. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /**
+     * How long a caller waits at most, even while this thread makes progress: new events may take the room
+     * it frees before a waiting caller sees it, and a logging call must end. After that it writes itself.
+     */
+    static final long LONGEST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private static final long MIN_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long MAX_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
@@ -46,11 +53,13 @@ final class Spiller<E> implements Runnable {
 
     Spiller(
             EventBuffer<Pending<E>> queue,
+            long queueBytes,
             Fallback<E> fallback,
             StatusListener status,
             String prefix,
             LongSupplier clock) {
         this.queue = queue;
+        this.queueBytes = queueBytes;
         this.fallback = fallback;
         this.status = status;
         this.prefix = prefix;
@@ -70,11 +79,15 @@ final class Spiller<E> implements Runnable {
      * on a hanging disk); until it moves again, later calls do not wait for it.
      */
     boolean offerWaiting(Pending<E> pending) {
+        if (pending.size > queueBytes) {
+            return false; // larger than the whole queue: no wait would ever make room for it
+        }
         long seen = progress;
         if (seen == stuckAt) {
             return false; // still stuck where a caller gave up on it
         }
         long since = clock.getAsLong();
+        long began = since;
         long park = MIN_WAIT_NANOS;
         while (!stopping) {
             if (queue.offer(pending, pending.size)) {
@@ -90,6 +103,9 @@ final class Spiller<E> implements Runnable {
             } else if (now - since >= STALL_NANOS) {
                 stuckAt = current;
                 return false;
+            }
+            if (now - began >= LONGEST_WAIT_NANOS) {
+                return false; // the spiller works, but this caller has waited long enough: it writes itself
             }
         }
         return false;

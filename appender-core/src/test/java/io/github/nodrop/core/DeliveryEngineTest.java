@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -479,6 +482,130 @@ class DeliveryEngineTest {
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a slow device
             return super.write(channel, buffer);
         }
+    }
+
+    /** A layout that blocks on the spiller's thread until released, and encodes as {@link StringCodec} elsewhere. */
+    static EventCodec<String> hangingOnTheSpiller(CountDownLatch spillerStuck, CountDownLatch release) {
+        StringCodec strings = new StringCodec();
+        return new EventCodec<>() {
+            @Override
+            public EncodedRecord encode(String event) {
+                if (Thread.currentThread().getName().startsWith(DeliveryEngine.THREAD_PREFIX + "spiller")) {
+                    spillerStuck.countDown();
+                    awaitLatch(release);
+                }
+                return strings.encode(event);
+            }
+
+            @Override
+            public int estimateSize(String event) {
+                return strings.estimateSize(event);
+            }
+
+            @Override
+            public String fallbackText(String event) {
+                return strings.fallbackText(event);
+            }
+        };
+    }
+
+    @Test
+    void anInterruptedLoggingThreadThatSpoolsItselfLosesNothingAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch spillerStuck = new CountDownLatch(1);
+        engine = new DeliveryEngine<>(
+                config().bufferSize(10).build(),
+                hangingOnTheSpiller(spillerStuck, release),
+                c -> {
+                    throw new IllegalStateException("no Kafka: everything goes to the spool");
+                },
+                status,
+                null);
+        engine.start();
+        AtomicInteger logged = new AtomicInteger();
+        AtomicBoolean keptItsInterrupt = new AtomicBoolean();
+        Thread app = new Thread(() -> {
+            int i = 0;
+            while (spillerStuck.getCount() > 0) {
+                engine.submit("e" + i++);
+            }
+            Thread.currentThread().interrupt(); // a cancelled task that logs on
+            for (int j = 0; j < 2_000; j++) {
+                engine.submit("e" + i++); // the spiller hangs: the call writes to the spool itself
+            }
+            keptItsInterrupt.set(Thread.currentThread().isInterrupted());
+            logged.set(i);
+        });
+        app.start();
+        app.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(app.isAlive()).as("the logging thread finished").isFalse();
+        release.countDown();
+        AppenderMetrics metrics = engine.metrics();
+        engine.stop();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(metrics.getDropped()).as("dropped: " + droppedEvents).isZero();
+        assertThat(SpoolDump.records(dir)).hasSize(logged.get());
+        assertThat(keptItsInterrupt)
+                .as("the application's interrupt is given back")
+                .isTrue();
+    }
+
+    @Test
+    void aStopOnAnInterruptedThreadSpoolsWhatItHoldsAndKeepsTheInterrupt() throws Exception {
+        MockProducer<byte[], byte[]> producer = mock(false); // Kafka never answers
+        start(config().shutdownTimeout(Duration.ZERO).build(), c -> producer);
+        for (int i = 0; i < 100; i++) {
+            engine.submit("e" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 100);
+        AtomicBoolean keptItsInterrupt = new AtomicBoolean();
+        DeliveryEngine<String> stopping = engine;
+        Thread stopper = new Thread(() -> {
+            Thread.currentThread().interrupt(); // a shutdown hook or a container thread already interrupted
+            stopping.stop();
+            keptItsInterrupt.set(Thread.currentThread().isInterrupted());
+        });
+        stopper.start();
+        stopper.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(stopper.isAlive()).as("stop returned").isFalse();
+        AppenderMetrics metrics = engine.metrics();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(metrics.getDropped()).as("dropped: " + droppedEvents).isZero();
+        assertThat(SpoolDump.records(dir)).hasSize(100);
+        assertThat(keptItsInterrupt).as("the interrupt is given back").isTrue();
+    }
+
+    @Test
+    void anEventLargerThanTheSpillQueueIsSpooledByItsCallerWithoutWaitingForRoom() throws Exception {
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        engine = new DeliveryEngine<>(
+                config().bufferSize(10).bufferBytes(1024).build(),
+                new StringCodec(),
+                c -> {
+                    throw new IllegalStateException("no Kafka: everything goes to the spool");
+                },
+                status,
+                null,
+                // time stands still for the logging thread: only a condition, never a timeout, can end its wait
+                () -> Thread.currentThread() == caller.get() ? 0L : System.nanoTime(),
+                io.github.nodrop.core.internal.FileOps.DEFAULT);
+        engine.start();
+        String big = "x".repeat(2_000); // estimated 4,064 bytes: more than the buffer and the spill queue take
+        Thread app = new Thread(() -> engine.submit(big));
+        caller.set(app);
+        app.start();
+        app.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(app.isAlive())
+                .as("the call returned: no room can ever come for it")
+                .isFalse();
+        AppenderMetrics metrics = engine.metrics();
+        engine.stop();
+        engine = null;
+        Accounting.assertEveryEventHasAFate(metrics);
+        assertThat(metrics.getSpooledOverflow()).isEqualTo(1);
+        assertThat(SpoolDump.records(dir)).hasSize(1);
     }
 
     @Test
