@@ -39,7 +39,14 @@ public final class JsonEnricher {
     public static final int MAX_DEPTH = 1000;
     private static final byte[] HASH_MEMBER_PREFIX = "\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The UTF-8 check's buffer is kept between records up to this size; a larger record gets its own. */
+    private static final int KEPT_BUFFER_CHARS = 1 << 20;
+
     private static final JsonFactory JSON = JsonFactory.builder()
+            // names are still canonicalized per parser, but never interned in the JVM's string table, and a
+            // flood of colliding names degrades speed instead of refusing valid JSON
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH)
                     .maxNumberLength(Integer.MAX_VALUE)
@@ -53,7 +60,7 @@ public final class JsonEnricher {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private CharBuffer decoded = CharBuffer.allocate(1024);
+    private CharBuffer kept = CharBuffer.allocate(1024);
     // per top-level member named hash: the offset of its name, of what follows it (the next name or the
     // closing brace), and whether only hash members stand before it
     private int[] hashStart = new int[4];
@@ -124,8 +131,11 @@ public final class JsonEnricher {
             if (error == null) {
                 error = scan(in);
             }
-            if (error != null && error.startsWith(SURROGATE) && hasEscapedSurrogate(in)) {
-                error = scan(withoutEscapedSurrogates(in)); // the same offsets: each escape keeps its length
+            if (error != null && error.startsWith(INVALID) && hasEscapedSurrogate(in)) {
+                // Jackson refuses an escaped unpaired surrogate in a member name, which RFC 8259 allows; read
+                // again with every such escape as \u0058 (the same length, so the offsets hold): only what
+                // Jackson refused for that reason is accepted now, whatever its message says
+                error = scan(withoutEscapedSurrogates(in));
             }
         } catch (RuntimeException e) { // a bug of the parser must cost one record, not the transformer
             error = "could not be read: " + e;
@@ -161,17 +171,22 @@ public final class JsonEnricher {
         if (in[first] != '{') {
             return "not a JSON object (starts with " + describe(in[first]) + ")";
         }
-        if (decoded.capacity() < in.length) {
-            decoded = CharBuffer.allocate(Math.max(in.length, decoded.capacity() * 2));
+        CharBuffer decoded;
+        if (in.length > KEPT_BUFFER_CHARS) {
+            decoded = CharBuffer.allocate(in.length); // one large record does not pin its buffer for good
+        } else {
+            if (kept.capacity() < in.length) {
+                kept = CharBuffer.allocate(Math.min(KEPT_BUFFER_CHARS, Math.max(in.length, kept.capacity() * 2)));
+            }
+            decoded = kept.clear();
         }
-        decoded.clear();
         if (utf8.reset().decode(ByteBuffer.wrap(in), decoded, true).isError()) {
             return "not valid UTF-8";
         }
         return null;
     }
 
-    private static final String SURROGATE = "surrogate in a member name";
+    private static final String INVALID = "not valid JSON";
 
     /** Reads the object's top level; null when it is one valid JSON object, else why not. */
     private String scan(byte[] in) {
@@ -223,12 +238,8 @@ public final class JsonEnricher {
                     ? "nested deeper than " + MAX_DEPTH + " levels"
                     : "beyond a parser limit: " + e.getOriginalMessage();
         } catch (JsonProcessingException e) {
-            String message = e.getOriginalMessage();
-            if (message != null && message.contains("surrogate") && message.contains("field name")) {
-                return SURROGATE + ": " + message;
-            }
             long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            return "not valid JSON" + (at >= 0 ? " at byte " + at : "") + ": " + message;
+            return INVALID + (at >= 0 ? " at byte " + at : "") + ": " + e.getOriginalMessage();
         } catch (IOException e) {
             return "could not be read: " + e.getMessage(); // a byte array cannot fail to be read
         }
