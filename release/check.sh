@@ -45,7 +45,7 @@ check_jar() { # module dir, artifact id, automatic module name
 }
 
 check_pom bom nodrop-bom
-for module in testkit appender-core appender-logback appender-log4j2 transformer; do
+for module in testkit appender-core appender-logback appender-log4j2 micrometer transformer; do
   name="io.github.nodrop.${module#appender-}"
   check_jar "$module" "nodrop-$module" "$name"
 done
@@ -59,7 +59,7 @@ if [ -s "$plugins" ]; then
 fi
 
 # the BOM names every published module
-for module in testkit appender-core appender-logback appender-log4j2 transformer; do
+for module in testkit appender-core appender-logback appender-log4j2 micrometer transformer; do
   grep -q "<artifactId>nodrop-$module</artifactId>" bom/pom.xml || problem "nodrop-bom: no nodrop-$module"
 done
 
@@ -88,4 +88,4 @@ if [ "${#problems[@]}" -gt 0 ]; then
   echo "release check failed: ${#problems[@]} problem(s)"
   exit 1
 fi
-echo "release check passed: nodrop $version (bom, testkit, appender-core, appender-logback, appender-log4j2, transformer)"
+echo "release check passed: nodrop $version (bom, testkit, appender-core, appender-logback, appender-log4j2, micrometer, transformer)"
