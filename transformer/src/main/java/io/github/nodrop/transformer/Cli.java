@@ -105,6 +105,20 @@ public final class Cli implements Callable<Integer> {
     String statsInterval;
 
     @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus text format: the transformer's counters and lag, and the Kafka"
+                    + " clients' metrics) and /health on this port; 0 takes a free port, printed at start."
+                    + " Default: off.")
+    Integer metricsPort;
+
+    @Option(
+            names = "--metrics-address",
+            paramLabel = "ADDRESS",
+            description = "The address the metrics endpoint listens on. Default: 0.0.0.0 (every interface).")
+    String metricsAddress;
+
+    @Option(
             names = "--instance-id",
             paramLabel = "ID",
             description = "Names this instance in its group; exactly-once uses it in a stable transactional.id, so a"
@@ -210,6 +224,15 @@ public final class Cli implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             problems.add("--" + e.getMessage());
         }
+        String portText = metricsPort != null ? metricsPort.toString() : file.getProperty("metrics.port");
+        if (portText != null) {
+            try {
+                builder.metricsPort(Integer.parseInt(portText.trim()));
+            } catch (NumberFormatException e) {
+                problems.add("--metrics-port '" + portText + "' is not a number");
+            }
+        }
+        builder.metricsAddress(pick(metricsAddress, file, "metrics.address", "0.0.0.0"));
         String workerText = workers != null ? workers.toString() : file.getProperty("workers");
         if (workerText != null) {
             try {

@@ -42,6 +42,7 @@ public final class Transformer implements AutoCloseable {
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile java.util.function.IntSupplier depth = () -> 0;
     private ObjectName jmxName;
+    private volatile MetricsEndpoint endpoint;
 
     public Transformer(TransformerConfig config) {
         this(config, System.err, Clients.KAFKA);
@@ -90,9 +91,17 @@ public final class Transformer implements AutoCloseable {
         Thread stats = null;
         try {
             registerMBean();
+            if (config.metricsPort >= 0) {
+                endpoint = MetricsEndpoint.start(config, metrics, this::unhealthy);
+                status.println("nodrop-transformer: metrics at http://" + config.metricsAddress + ":" + endpoint.port()
+                        + "/metrics, health at /health");
+            }
             OutputLimits limits = OutputLimits.read(config, clients, status);
             consumer = clients.consumer(config.consumerProperties);
             producer = clients.producer(limits.withBatchesThatFit(config.producerProperties));
+            if (endpoint != null) {
+                endpoint.bind(consumer, producer);
+            }
             Enrichment enrichment = new Enrichment(config, limits);
             stats = statsThread();
             if (closing) {
@@ -134,6 +143,9 @@ public final class Transformer implements AutoCloseable {
                 stats.interrupt();
             }
             closeClients(producer);
+            if (endpoint != null) {
+                endpoint.close();
+            }
             unregisterMBean();
             status.println("nodrop-transformer: stopped: consumed " + metrics.getConsumed() + ", produced "
                     + metrics.getProduced() + ", dead-lettered " + metrics.getDeadLettered() + ", skipped "
@@ -170,6 +182,23 @@ public final class Transformer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The metrics endpoint's port once it listens, or -1 (none configured, or not started yet). */
+    public int metricsPort() {
+        MetricsEndpoint current = endpoint;
+        return current == null ? -1 : current.port();
+    }
+
+    /** Why the transformer is not healthy, or null while it runs. */
+    private String unhealthy() {
+        if (fatal != null) {
+            return "stopped by an error: " + fatal;
+        }
+        if (closing) {
+            return "stopping";
+        }
+        return finished.getCount() == 0 ? "stopped" : null;
     }
 
     /** Whether the transformer ended because of an error it could not get past. */

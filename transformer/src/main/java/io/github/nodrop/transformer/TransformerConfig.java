@@ -45,6 +45,10 @@ public final class TransformerConfig {
     final int queueRecords;
     final long queueBytes;
     final String instanceId;
+    /** The metrics endpoint's port (0: any free one), or -1 for none. */
+    final int metricsPort;
+
+    final String metricsAddress;
 
     private TransformerConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers.trim();
@@ -62,6 +66,8 @@ public final class TransformerConfig {
         this.queueRecords = b.queueRecords;
         this.queueBytes = b.queueBytes;
         this.instanceId = b.instanceId != null && !b.instanceId.isBlank() ? b.instanceId.trim() : defaultInstanceId(b);
+        this.metricsPort = b.metricsPort;
+        this.metricsAddress = b.metricsAddress.trim();
         this.consumerProperties = Collections.unmodifiableMap(consumer(b));
         this.producerProperties = Collections.unmodifiableMap(producer(b));
     }
@@ -187,6 +193,8 @@ public final class TransformerConfig {
         private int queueRecords = DEFAULT_QUEUE_RECORDS;
         private long queueBytes = DEFAULT_QUEUE_BYTES;
         private String instanceId;
+        private int metricsPort = -1;
+        private String metricsAddress = "0.0.0.0";
 
         public Builder bootstrapServers(String value) {
             this.bootstrapServers = value;
@@ -268,6 +276,21 @@ public final class TransformerConfig {
             return this;
         }
 
+        /**
+         * Serves {@code /metrics} (Prometheus text format) and {@code /health} on this port; 0 takes any free
+         * port ({@link Transformer#metricsPort()} tells which), -1 (the default) serves nothing.
+         */
+        public Builder metricsPort(int value) {
+            this.metricsPort = value;
+            return this;
+        }
+
+        /** The address the metrics endpoint listens on. Default: 0.0.0.0, every interface. */
+        public Builder metricsAddress(String value) {
+            this.metricsAddress = value;
+            return this;
+        }
+
         /** Bounds of each internal queue, in records and in bytes. */
         public Builder queueBounds(int records, long bytes) {
             this.queueRecords = records;
@@ -314,6 +337,12 @@ public final class TransformerConfig {
             }
             if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
                 found.add("--shutdown-timeout must be zero or more");
+            }
+            if (metricsPort < -1 || metricsPort > 65_535) {
+                found.add("--metrics-port '" + metricsPort + "' must be a port (0 for any free one)");
+            }
+            if (metricsAddress == null || metricsAddress.isBlank()) {
+                found.add("--metrics-address must not be empty");
             }
             checkClientProperties(found);
             if (!found.isEmpty()) {
@@ -367,7 +396,8 @@ public final class TransformerConfig {
         producerProperties.forEach((k, v) -> producer.put(k, printable(k, v)));
         return "input=" + input + ", output=" + output + ", dlq=" + dlq + ", group=" + groupId + ", mode=" + mode
                 + (mode == Mode.WORKER ? " (" + workers + " workers)" : "") + ", guarantee=" + guarantee
-                + ", keyByHash=" + keyByHash + ", instance=" + instanceId + ", consumer=" + consumer + ", producer="
-                + producer;
+                + ", keyByHash=" + keyByHash + ", instance=" + instanceId
+                + (metricsPort < 0 ? "" : ", metrics=" + metricsAddress + ":" + metricsPort) + ", consumer=" + consumer
+                + ", producer=" + producer;
     }
 }

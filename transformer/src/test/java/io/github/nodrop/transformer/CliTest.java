@@ -71,6 +71,21 @@ class CliTest {
     }
 
     @Test
+    void aMetricsPortThatIsNoPortIsNamed() {
+        assertThat(run(
+                        "--bootstrap-servers",
+                        "127.0.0.1:9",
+                        "--input",
+                        "a",
+                        "--output",
+                        "b",
+                        "--metrics-port",
+                        "70000"))
+                .isEqualTo(2);
+        assertThat(err()).contains("--metrics-port '70000' must be a port (0 for any free one)");
+    }
+
+    @Test
     void anUnknownFlagExitsWithTwo() {
         assertThat(run("--frobnicate")).isEqualTo(2);
     }
