@@ -17,6 +17,7 @@ public final class AppenderMetrics implements AppenderMetricsMBean {
     final LongAdder replayQuarantined = new LongAdder();
     final LongAdder recovered = new LongAdder();
     final LongAdder inFlight = new LongAdder();
+    final LongAdder skippedClientEvents = new LongAdder();
     private final LongAdder[] spooled = adders(SpoolReason.values().length);
     private final LongAdder[] quarantined = adders(QuarantineReason.values().length);
     private final LongAdder[] dropped = adders(DropReason.values().length);
@@ -164,6 +165,11 @@ public final class AppenderMetrics implements AppenderMetricsMBean {
     @Override
     public long getRecovered() {
         return recovered.sum();
+    }
+
+    @Override
+    public long getSkippedClientEvents() {
+        return skippedClientEvents.sum();
     }
 
     @Override

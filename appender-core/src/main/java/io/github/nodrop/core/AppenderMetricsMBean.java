@@ -50,6 +50,13 @@ public interface AppenderMetricsMBean {
 
     long getRecovered();
 
+    /**
+     * Events of Kafka's own loggers, or logged on the appender's and Kafka's threads, kept out of Kafka so
+     * the appender never feeds on its own traffic. Not accepted, so outside the sum above: a count that
+     * grows says the Kafka client is talking (see its own logs), not that an event was lost.
+     */
+    long getSkippedClientEvents();
+
     int getBufferDepth();
 
     long getBufferBytes();

@@ -221,6 +221,11 @@ public final class DeliveryEngine<E> {
     }
 
     /** Hands an event over; returns at once. Safe from any thread; never throws. */
+    /** Counts an event the adapter kept out of Kafka ({@link RecursionGuard}): Kafka's own, or from our threads. */
+    public void skipped() {
+        metrics.skippedClientEvents.increment();
+    }
+
     public void submit(E event) {
         Intake<E> current = intake;
         if (current != null) {

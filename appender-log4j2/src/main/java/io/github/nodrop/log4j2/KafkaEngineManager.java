@@ -64,6 +64,10 @@ final class KafkaEngineManager extends AbstractManager {
         engine.submit(event);
     }
 
+    void skipped() {
+        engine.skipped();
+    }
+
     AppenderMetrics metrics() {
         return engine.metrics();
     }

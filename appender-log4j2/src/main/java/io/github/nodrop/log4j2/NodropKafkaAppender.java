@@ -67,6 +67,7 @@ public final class NodropKafkaAppender extends AbstractAppender {
     @Override
     public void append(LogEvent event) {
         if (RecursionGuard.mustSkip(event.getLoggerName())) {
+            manager.skipped();
             return;
         }
         LogEvent snapshot;

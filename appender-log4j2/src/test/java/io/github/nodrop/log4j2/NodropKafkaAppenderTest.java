@@ -164,7 +164,7 @@ class NodropKafkaAppenderTest {
     }
 
     @Test
-    void kafkasOwnLoggersNeverReachKafka() {
+    void kafkasOwnLoggersNeverReachKafkaAndAreCounted() {
         appender = builder("KAFKA").build();
         appender.start();
         appender.append(event("org.apache.kafka.clients.NetworkClient", "connection lost"));
@@ -172,6 +172,10 @@ class NodropKafkaAppenderTest {
         appender.append(event("app", "application event"));
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
         assertThat(value(producer.history().get(0))).contains("application event");
+        assertThat(appender.getMetrics().getSkippedClientEvents()).isEqualTo(2);
+        assertThat(appender.getMetrics().getAccepted())
+                .as("skipped events are not accepted")
+                .isEqualTo(1);
     }
 
     @Test

@@ -135,6 +135,10 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     @Override
     protected void append(ILoggingEvent event) {
         if (RecursionGuard.mustSkip(event.getLoggerName())) {
+            DeliveryEngine<ILoggingEvent> running = engine;
+            if (running != null) {
+                running.skipped();
+            }
             return;
         }
         try {

@@ -191,14 +191,19 @@ class KafkaAppenderTest {
     }
 
     @Test
-    void kafkasOwnLoggersNeverReachKafka() {
-        Logger root = attach(appender());
+    void kafkasOwnLoggersNeverReachKafkaAndAreCounted() {
+        KafkaAppender appender = appender();
+        Logger root = attach(appender);
         context.getLogger("org.apache.kafka.clients.NetworkClient").warn("connection lost");
         context.getLogger("kafka.server.BrokerServer").warn("broker talk");
         root.info("application event");
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
         assertThat(value(producer.history().get(0))).contains("application event");
         assertThat(producer.history()).hasSize(1);
+        assertThat(appender.getMetrics().getSkippedClientEvents()).isEqualTo(2);
+        assertThat(appender.getMetrics().getAccepted())
+                .as("skipped events are not accepted")
+                .isEqualTo(1);
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.function.ToLongFunction;
  * nodrop.events.spooled} ({@code reason}: overflow, failed, shutdown), {@code nodrop.events.quarantined}
  * ({@code reason}: refused, encode_error), {@code nodrop.events.dropped} ({@code reason}: spool_full,
  * spool_error, buffer_full, encode_error, stopped); flows out of the spool: {@code nodrop.events.replayed},
- * {@code nodrop.events.replay.quarantined}, {@code nodrop.events.recovered}. Gauges: {@code
+ * {@code nodrop.events.replay.quarantined}, {@code nodrop.events.recovered}; outside the fates, {@code
+ * nodrop.events.skipped.client} (the Kafka client's own log events, kept out of Kafka). Gauges: {@code
  * nodrop.events.pending}, {@code nodrop.buffer.events}, {@code nodrop.buffer.bytes}, {@code
  * nodrop.inflight.events}, {@code nodrop.spool.bytes}, {@code nodrop.journal.bytes} and {@code
  * nodrop.kafka.available} (1 or 0). The dropped counter with each reason is registered from the start, at 0,
@@ -94,6 +95,12 @@ public final class NodropMetrics implements MeterBinder {
                 "records recovered from a journal at start",
                 null,
                 AppenderMetrics::getRecovered);
+        counter(
+                registry,
+                "nodrop.events.skipped.client",
+                "events of Kafka's own loggers and of the appender's threads, kept out of Kafka",
+                null,
+                AppenderMetrics::getSkippedClientEvents);
         gauge(registry, "nodrop.events.pending", "events buffered or in flight", m -> m.getPending());
         gauge(registry, "nodrop.buffer.events", "events in the buffer", m -> m.getBufferDepth());
         gauge(registry, "nodrop.buffer.bytes", "estimated bytes in the buffer", m -> m.getBufferBytes());

@@ -117,6 +117,7 @@ class NodropMetricsTest {
         assertThat(counter("nodrop.events.dropped", "reason", "spool_full"))
                 .as("registered at 0 from the start, so an alert needs no special case")
                 .isZero();
+        assertThat(counter("nodrop.events.skipped.client", "appender", "KAFKA")).isZero();
         assertThat(gauge("nodrop.spool.bytes")).isPositive();
         assertThat(gauge("nodrop.kafka.available")).isZero(); // timeouts: Kafka counts as away until a probe
     }
