@@ -16,7 +16,9 @@ import org.apache.kafka.common.config.TopicConfig;
  * the dead-letter topic before it is ever sent: a refused record inside an idempotent or transactional
  * producer's batch fails its batch-mates, can make the producer split batches and lose its sequence, and
  * stalls the pipeline. When the limits cannot be read (no permission to describe the topics), the broker's
- * refusal is still handled, after the fact.
+ * refusal is still handled, after the fact: at least once, the producer then runs without idempotence and
+ * with one request in flight, so it can split a refused batch without losing its sequence (an idempotent
+ * producer can loop on OUT_OF_ORDER_SEQUENCE_NUMBER after a split, and the output stops).
  */
 final class OutputLimits {
 
@@ -27,10 +29,13 @@ final class OutputLimits {
 
     final int output;
     final int deadLetter;
+    /** Whether the topics' limits were read, rather than assumed. */
+    final boolean known;
 
-    OutputLimits(int output, int deadLetter) {
+    OutputLimits(int output, int deadLetter, boolean known) {
         this.output = output;
         this.deadLetter = deadLetter;
+        this.known = known;
     }
 
     static OutputLimits read(TransformerConfig config, Clients clients, PrintStream status) {
@@ -39,7 +44,7 @@ final class OutputLimits {
         int deadLetter = output;
         try (Admin admin = clients.admin(config.adminProperties())) {
             if (admin == null) {
-                return new OutputLimits(output, deadLetter);
+                return new OutputLimits(output, deadLetter, false);
             }
             ConfigResource out = new ConfigResource(ConfigResource.Type.TOPIC, config.output);
             ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.dlq);
@@ -47,15 +52,20 @@ final class OutputLimits {
                     admin.describeConfigs(List.of(out, dlq)).all().get(15, TimeUnit.SECONDS);
             output = Math.min(request, limit(configs.get(out)));
             deadLetter = Math.min(request, limit(configs.get(dlq)));
+            return new OutputLimits(output, deadLetter, true);
         } catch (Exception e) {
             status.println("nodrop-transformer: cannot read max.message.bytes of " + config.output + " and "
                     + config.dlq + " (" + e.getMessage() + "); records the broker refuses go to the dead-letter topic"
-                    + " after the fact");
+                    + " after the fact"
+                    + (config.guarantee == Guarantee.AT_LEAST_ONCE
+                            ? ", and the producer runs without idempotence, one request in flight, so it can split a"
+                                    + " refused batch"
+                            : ""));
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
         }
-        return new OutputLimits(output, deadLetter);
+        return new OutputLimits(output, deadLetter, false);
     }
 
     private static int limit(Config config) {
@@ -75,8 +85,12 @@ final class OutputLimits {
      * records then never exceeds a topic's limit, so the broker never refuses a batch whole (which makes the
      * producer split it and, with idempotence, can cost it its sequence numbers).
      */
-    java.util.Map<String, Object> withBatchesThatFit(java.util.Map<String, Object> producer) {
+    java.util.Map<String, Object> withBatchesThatFit(java.util.Map<String, Object> producer, Guarantee guarantee) {
         java.util.Map<String, Object> adjusted = new java.util.LinkedHashMap<>(producer);
+        if (!known && guarantee == Guarantee.AT_LEAST_ONCE) {
+            adjusted.put(org.apache.kafka.clients.producer.ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+            adjusted.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        }
         Object configured = producer.get(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG);
         long batch = configured == null
                 ? 16_384

@@ -97,8 +97,15 @@ public final class Transformer implements AutoCloseable {
                         + "/metrics, health at /health");
             }
             OutputLimits limits = OutputLimits.read(config, clients, status);
+            if (config.guarantee == Guarantee.EXACTLY_ONCE && !limits.known) {
+                // a transactional producer cannot split a refused batch: without the limits a record the output
+                // refuses aborts transaction after transaction; better a clear refusal than a stall
+                throw new KafkaException("exactly-once needs the max.message.bytes of " + config.output + " and "
+                        + config.dlq + " (the DescribeConfigs right on both topics), so that a record they refuse goes"
+                        + " to the dead-letter topic before it is sent: grant it, or run --guarantee at-least-once");
+            }
             consumer = clients.consumer(config.consumerProperties);
-            producer = clients.producer(limits.withBatchesThatFit(config.producerProperties));
+            producer = clients.producer(limits.withBatchesThatFit(config.producerProperties, config.guarantee));
             if (endpoint != null) {
                 endpoint.bind(consumer, producer);
             }

@@ -53,8 +53,41 @@ class RefusedOutputIT {
         return Stream.of(
                 Arguments.of(Guarantee.AT_LEAST_ONCE, true),
                 Arguments.of(Guarantee.AT_LEAST_ONCE, false),
-                Arguments.of(Guarantee.EXACTLY_ONCE, true),
-                Arguments.of(Guarantee.EXACTLY_ONCE, false));
+                Arguments.of(Guarantee.EXACTLY_ONCE, true));
+    }
+
+    /** Clients whose admin may not describe topics: the output's limits cannot be read. */
+    static final Clients NO_DESCRIBE = new Clients() {
+        @Override
+        public Admin admin(Map<String, Object> settings) {
+            throw new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed to describe");
+        }
+    };
+
+    @org.junit.jupiter.api.Test
+    void exactlyOnceWithoutTheOutputsLimitsRefusesToStartNamingWhatItNeeds(EmbeddedKafkaBroker broker)
+            throws Exception {
+        createTopicsAndInput(broker, input, output);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Transformer transformer = new Transformer(
+                TransformerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .input(input)
+                        .output(output)
+                        .groupId("g-" + run)
+                        .guarantee(Guarantee.EXACTLY_ONCE)
+                        .statsInterval(Duration.ZERO)
+                        .build(),
+                new PrintStream(printed, true, StandardCharsets.UTF_8),
+                NO_DESCRIBE);
+        transformer.start();
+        started.add(transformer);
+        await().atMost(Duration.ofSeconds(60)).until(() -> transformer.failure() != null);
+        assertThat(transformer.failure().getMessage())
+                .contains("exactly-once needs the max.message.bytes of " + output)
+                .contains("DescribeConfigs")
+                .contains("--guarantee at-least-once");
+        assertThat(transformer.metrics().getConsumed()).isZero();
     }
 
     static boolean large(int seq) {
@@ -93,14 +126,7 @@ class RefusedOutputIT {
         createTopicsAndInput(broker, input, output);
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Clients clients = limitsKnown
-                ? Clients.KAFKA
-                : new Clients() {
-                    @Override
-                    public Admin admin(Map<String, Object> settings) {
-                        throw new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed to describe");
-                    }
-                };
+        Clients clients = limitsKnown ? Clients.KAFKA : NO_DESCRIBE;
         Transformer transformer = new Transformer(
                 TransformerConfig.builder()
                         .bootstrapServers(broker.bootstrapServers())
