@@ -48,10 +48,11 @@ final class OutputLimits {
             }
             ConfigResource out = new ConfigResource(ConfigResource.Type.TOPIC, config.output);
             ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.dlq);
-            Map<ConfigResource, Config> configs =
-                    admin.describeConfigs(List.of(out, dlq)).all().get(15, TimeUnit.SECONDS);
-            output = Math.min(request, limit(configs.get(out)));
-            deadLetter = Math.min(request, limit(configs.get(dlq)));
+            Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> configs =
+                    admin.describeConfigs(List.of(out, dlq)).values();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            output = Math.min(request, limit(configs.get(out), deadline));
+            deadLetter = Math.min(request, limit(configs.get(dlq), deadline));
             return new OutputLimits(output, deadLetter, true);
         } catch (Exception e) {
             status.println("nodrop-transformer: cannot read max.message.bytes of " + config.output + " and "
@@ -66,6 +67,22 @@ final class OutputLimits {
             }
         }
         return new OutputLimits(output, deadLetter, false);
+    }
+
+    /**
+     * One topic's limit. A topic that does not exist yet will be created with the broker's defaults when
+     * first written to (auto-creation), so it takes Kafka's default; any other failure (no right to describe,
+     * a timeout) leaves the limits unknown.
+     */
+    private static int limit(org.apache.kafka.common.KafkaFuture<Config> future, long deadline) throws Exception {
+        try {
+            return limit(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return KAFKA_DEFAULT;
+            }
+            throw e;
+        }
     }
 
     private static int limit(Config config) {
