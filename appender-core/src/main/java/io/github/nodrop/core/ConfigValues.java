@@ -79,17 +79,24 @@ public final class ConfigValues {
     }
 
     /**
-     * Whether a property's value must never be printed: Kafka's own definition of the producer setting says
-     * it is a password (ssl.keystore.key, ssl.truststore.certificates, sasl.jaas.config, ...), or its name
-     * looks like a secret.
+     * Whether a property's value must never be printed: Kafka's own definition of the producer, consumer or
+     * admin setting says it is a password (ssl.keystore.key, ssl.truststore.certificates, sasl.jaas.config,
+     * ...), or its name looks like a secret.
      */
     public static boolean isSecret(String propertyName) {
-        org.apache.kafka.common.config.ConfigDef.ConfigKey key =
-                org.apache.kafka.clients.producer.ProducerConfig.configDef()
-                        .configKeys()
-                        .get(propertyName);
-        if (key != null && key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
-            return true;
+        if (propertyName == null) {
+            return false;
+        }
+        for (org.apache.kafka.common.config.ConfigDef definition : new org.apache.kafka.common.config.ConfigDef[] {
+            org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+            org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+            org.apache.kafka.clients.admin.AdminClientConfig.configDef()
+        }) {
+            org.apache.kafka.common.config.ConfigDef.ConfigKey key =
+                    definition.configKeys().get(propertyName);
+            if (key != null && key.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD) {
+                return true;
+            }
         }
         String name = propertyName.toLowerCase(Locale.ROOT);
         return name.contains("certificates")

@@ -641,27 +641,7 @@ class DeliveryEngineTest {
     void withOverflowSpoolACallerWritesItselfWhenTheSpillerIsStuck() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch spillerStuck = new CountDownLatch(1);
-        StringCodec strings = new StringCodec();
-        EventCodec<String> hangsOnTheSpiller = new EventCodec<>() { // a layout that blocks on one thread
-                    @Override
-                    public EncodedRecord encode(String event) {
-                        if (Thread.currentThread().getName().startsWith(DeliveryEngine.THREAD_PREFIX + "spiller")) {
-                            spillerStuck.countDown();
-                            awaitLatch(release);
-                        }
-                        return strings.encode(event);
-                    }
-
-                    @Override
-                    public int estimateSize(String event) {
-                        return strings.estimateSize(event);
-                    }
-
-                    @Override
-                    public String fallbackText(String event) {
-                        return strings.fallbackText(event);
-                    }
-                };
+        EventCodec<String> hangsOnTheSpiller = hangingOnTheSpiller(spillerStuck, release);
         engine = new DeliveryEngine<>(
                 config().bufferSize(10).build(),
                 hangsOnTheSpiller,

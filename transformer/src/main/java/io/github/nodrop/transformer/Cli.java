@@ -280,7 +280,7 @@ public final class Cli implements Callable<Integer> {
     private static void duration(
             String flag, String text, List<String> problems, java.util.function.Consumer<Duration> target) {
         try {
-            target.accept(Durations.parse(text));
+            target.accept(io.github.nodrop.core.ConfigValues.parseDuration(text));
         } catch (IllegalArgumentException e) {
             problems.add(flag + " " + e.getMessage());
         }

@@ -385,7 +385,7 @@ public final class TransformerConfig {
      * like a secret.
      */
     static String printable(String name, Object value) {
-        return Secrets.isSecret(name) ? "[hidden]" : String.valueOf(value);
+        return io.github.nodrop.core.ConfigValues.printable(name, value);
     }
 
     @Override

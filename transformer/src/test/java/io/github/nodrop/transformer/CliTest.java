@@ -134,13 +134,17 @@ class CliTest {
 
     @Test
     void durationsReadAsInTheAppendersSettings() {
-        assertThat(Durations.parse("5s")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("10 seconds")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(Durations.parse("1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThat(Durations.parse("250")).as("a bare number is milliseconds").isEqualTo(Duration.ofMillis(250));
-        assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Durations.parse("soon"))
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("10 seconds"))
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("250"))
+                .as("a bare number is milliseconds")
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(io.github.nodrop.core.ConfigValues.parseDuration("0")).isEqualTo(Duration.ZERO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> io.github.nodrop.core.ConfigValues.parseDuration("soon"))
                 .hasMessageContaining("'soon' is not a duration");
     }
 

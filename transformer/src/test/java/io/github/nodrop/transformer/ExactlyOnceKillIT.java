@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.nodrop.testkit.EmbeddedKafkaBroker;
 import io.github.nodrop.testkit.KafkaExtension;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,32 +43,8 @@ class ExactlyOnceKillIT {
 
     Process start(EmbeddedKafkaBroker broker, String input, String output, String group, Mode mode, String name)
             throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process process = new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Cli.class.getName(),
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--input",
-                        input,
-                        "--output",
-                        output,
-                        "--group-id",
-                        group,
-                        "--mode",
-                        mode.toString(),
-                        "--guarantee",
-                        "exactly-once",
-                        "--stats-interval",
-                        "1s",
-                        "--consumer-property",
-                        "session.timeout.ms=6000")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".out").toFile())
-                .start();
+        Process process = TransformerProcessIT.startChild(
+                work, broker, input, output, group, name, "--mode", mode.toString(), "--guarantee", "exactly-once");
         children.add(process);
         return process;
     }

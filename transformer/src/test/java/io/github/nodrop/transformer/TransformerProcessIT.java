@@ -28,34 +28,50 @@ class TransformerProcessIT {
     @TempDir
     Path work;
 
-    Process start(
-            EmbeddedKafkaBroker broker, String input, String output, String group, Guarantee guarantee, String name)
+    /**
+     * The command line in a JVM of its own against {@code broker}, output to {@code <name>.out} under {@code
+     * work}; {@code flags} are added to the connection, topic, group and status flags every test needs.
+     */
+    static Process startChild(
+            Path work,
+            EmbeddedKafkaBroker broker,
+            String input,
+            String output,
+            String group,
+            String name,
+            String... flags)
             throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        return new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Cli.class.getName(),
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--input",
-                        input,
-                        "--output",
-                        output,
-                        "--group-id",
-                        group,
-                        "--guarantee",
-                        guarantee.toString(),
-                        "--stats-interval",
-                        "1s",
-                        // the killed instance leaves the group after this, not after the default 45 s
-                        "--consumer-property",
-                        "session.timeout.ms=6000")
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cli.class.getName(),
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--input",
+                input,
+                "--output",
+                output,
+                "--group-id",
+                group,
+                "--stats-interval",
+                "1s",
+                // a killed instance leaves the group after this, not after the default 45 s
+                "--consumer-property",
+                "session.timeout.ms=6000"));
+        command.addAll(List.of(flags));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".out").toFile())
                 .start();
+    }
+
+    Process start(
+            EmbeddedKafkaBroker broker, String input, String output, String group, Guarantee guarantee, String name)
+            throws Exception {
+        return startChild(work, broker, input, output, group, name, "--guarantee", guarantee.toString());
     }
 
     static void awaitAll(
