@@ -1,5 +1,6 @@
 package io.github.nodrop.transformer;
 
+import io.github.nodrop.enrich.JsonEnricher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

@@ -1,5 +1,6 @@
 package io.github.nodrop.transformer;
 
+import io.github.nodrop.enrich.JsonEnricher;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

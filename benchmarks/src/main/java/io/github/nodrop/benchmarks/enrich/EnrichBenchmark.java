@@ -1,6 +1,6 @@
 package io.github.nodrop.benchmarks.enrich;
 
-import io.github.nodrop.transformer.JsonEnricher;
+import io.github.nodrop.enrich.JsonEnricher;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.github.nodrop.transformer;
+package io.github.nodrop.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

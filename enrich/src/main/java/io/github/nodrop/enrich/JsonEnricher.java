@@ -1,4 +1,4 @@
-package io.github.nodrop.transformer;
+package io.github.nodrop.enrich;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
