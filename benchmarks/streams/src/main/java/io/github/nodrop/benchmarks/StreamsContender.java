@@ -3,6 +3,7 @@ package io.github.nodrop.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.nodrop.streams.NodropEnrich;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <ul>
  *   <li>{@code streams-tuned}: nodrop's client settings (see {@link #tuned}), {@code num.stream.threads} =
- *       cores, {@code commit.interval.ms=200}, and the cheapest enrichment that gives the same output for
- *       well-formed input: {@link Splice}, no parser.
+ *       cores, {@code commit.interval.ms=200}, and nodrop's own enrichment as a Kafka Streams processor
+ *       ({@link NodropEnrich}): the same check and splice as the transformer, so the race compares engines.
  *   <li>{@code streams-jackson}: what a Kafka Streams user typically writes: Kafka Streams' defaults, the
  *       value read into a Jackson tree, {@code hash} put in, written back with Jackson.
  * </ul>
@@ -59,12 +60,7 @@ public final class StreamsContender {
         KStream<byte[], byte[]> in = builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()));
         Produced<byte[], byte[]> bytes = Produced.with(Serdes.ByteArray(), Serdes.ByteArray());
         if (tuned) {
-            in.split()
-                    .branch(
-                            (key, value) -> !Splice.looksLikeObject(value),
-                            Branched.withConsumer(s -> s.to(dlq, bytes)))
-                    .defaultBranch(Branched.withConsumer(
-                            s -> s.mapValues(Splice::enrich).to(output, bytes)));
+            NodropEnrich.enrich(in, dlq).to(output, bytes);
         } else {
             ObjectMapper mapper = new ObjectMapper();
             in.mapValues(value -> new byte[][] {value, jackson(mapper, value)})
