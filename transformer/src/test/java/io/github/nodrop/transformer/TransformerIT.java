@@ -3,6 +3,7 @@ package io.github.nodrop.transformer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.nodrop.enrich.EnrichCorpus;
 import io.github.nodrop.testkit.EmbeddedKafkaBroker;
 import io.github.nodrop.testkit.KafkaExtension;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +12,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +169,48 @@ class TransformerIT {
                 .anyMatch(r -> r.value() != null && new String(r.value(), StandardCharsets.UTF_8).equals("not json"));
         assertThat(countBySeq(broker.consume(output, 200, Duration.ofSeconds(60))))
                 .hasSize(200);
+    }
+
+    /** The corpus the Connect transform and the Kafka Streams processor are held to: the same bytes out. */
+    @Test
+    void everyCorpusCaseGivesTheGoldenBytesOrGoesToTheDeadLetterTopicWithItsReason(EmbeddedKafkaBroker broker)
+            throws Exception {
+        List<EnrichCorpus.Case> cases = EnrichCorpus.cases();
+        Properties props = broker.clientProperties();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (EnrichCorpus.Case c : cases) {
+                producer.send(new ProducerRecord<>(input, c.name.getBytes(StandardCharsets.UTF_8), c.input));
+            }
+            producer.flush();
+        }
+        long refused = cases.stream().filter(EnrichCorpus.Case::refused).count();
+        Transformer transformer = start(broker, Mode.PIPELINE, Guarantee.AT_LEAST_ONCE);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> transformer.metrics().getProduced() == cases.size() - refused
+                        && transformer.metrics().getDeadLettered() == refused);
+
+        Map<String, byte[]> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                broker.consume(output, (int) (cases.size() - refused), Duration.ofSeconds(60))) {
+            assertThat(out.put(new String(r.key(), StandardCharsets.UTF_8), r.value()))
+                    .isNull();
+        }
+        Map<String, String> reasons = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : broker.consume(input + ".dlq", (int) refused, Duration.ofSeconds(60))) {
+            reasons.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
+                    new String(r.headers().lastHeader("nodrop.error").value(), StandardCharsets.UTF_8));
+        }
+        for (EnrichCorpus.Case c : cases) {
+            if (c.refused()) {
+                assertThat(reasons.get(c.name)).as(c.name).isEqualTo(c.error);
+            } else {
+                assertThat(out.get(c.name)).as(c.name).isEqualTo(c.output);
+            }
+        }
+        assertThat(out).hasSize((int) (cases.size() - refused));
+        assertThat(reasons).hasSize((int) refused);
     }
 
     @Test
