@@ -3,8 +3,8 @@
 # and checks what a user downloads from Maven Central: every published jar with its sources and javadoc
 # jars, an Automatic-Module-Name, no test or example classes, the Log4j2 plugin descriptor, a
 # self-contained POM with licence and SCM, appenders that bring only kafka-clients and their framework,
-# and a transformer -all.jar that runs with java -jar alone. Exits 1 and names each problem if anything
-# is missing.
+# a transformer -all.jar that runs with java -jar alone, and the transformer's distribution archives with
+# an executable launcher, lib/ and config/. Exits 1 and names each problem if anything is missing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -38,14 +38,16 @@ check_jar() { # module dir, artifact id, automatic module name
   [ -s "$base.jar" ] || return 0
   unzip -p "$base.jar" META-INF/MANIFEST.MF | grep -q "^Automatic-Module-Name: $3" \
     || problem "$2: no Automatic-Module-Name $3 in the manifest"
-  if unzip -Z1 "$base.jar" | grep -Eq '(Test|IT)(\$[^/]*)?\.class$|/examples/|/benchmarks/'; then
-    problem "$2: test or example classes in the jar: $(unzip -Z1 "$base.jar" | grep -E '(Test|IT)(\$[^/]*)?\.class$|/examples/' | head -3 | tr '\n' ' ')"
-  fi
+  # listed once into a variable: grep -q ending a pipe early could fail it with SIGPIPE under pipefail
+  local entries strays
+  entries="$(unzip -Z1 "$base.jar")"
+  strays="$(grep -E '(Test|IT)(\$[^/]*)?\.class$|/examples/|/benchmarks/' <<<"$entries" || true)"
+  [ -z "$strays" ] || problem "$2: test or example classes in the jar: $(head -3 <<<"$strays" | tr '\n' ' ')"
   check_pom "$1" "$2"
 }
 
 check_pom bom nodrop-bom
-for module in testkit appender-core appender-logback appender-log4j2 micrometer transformer; do
+for module in testkit appender-core appender-logback appender-log4j2 micrometer enrich streams connect transformer; do
   name="io.github.nodrop.${module#appender-}"
   check_jar "$module" "nodrop-$module" "$name"
 done
@@ -58,8 +60,24 @@ if [ -s "$plugins" ]; then
     || problem "nodrop-appender-log4j2: no Log4j2Plugins.dat naming NodropKafkaAppender in the jar"
 fi
 
+# the Connect plugin: one directory for plugin.path with the transform, the enrichment and jackson-core,
+# and the ServiceLoader manifest that plugin.discovery=service_load needs
+plugin_zip="connect/target/nodrop-connect-$version-plugin.zip"
+if [ -s "$plugin_zip" ]; then
+  plugin_names="$(unzip -Z1 "$plugin_zip")"
+  for jar in "nodrop-connect-$version.jar" "nodrop-enrich-$version.jar" "jackson-core-"; do
+    grep -q "^nodrop-connect/$jar" <<<"$plugin_names" || problem "$plugin_zip: no nodrop-connect/$jar"
+  done
+  unzip -p "connect/target/nodrop-connect-$version.jar" \
+    META-INF/services/org.apache.kafka.connect.transforms.Transformation 2>/dev/null \
+    | grep -q '^io.github.nodrop.connect.NodropEnrich$' \
+    || problem "nodrop-connect: no ServiceLoader manifest naming NodropEnrich"
+else
+  problem "no $plugin_zip"
+fi
+
 # the BOM names every published module
-for module in testkit appender-core appender-logback appender-log4j2 micrometer transformer; do
+for module in testkit appender-core appender-logback appender-log4j2 micrometer enrich streams connect transformer; do
   grep -q "<artifactId>nodrop-$module</artifactId>" bom/pom.xml || problem "nodrop-bom: no nodrop-$module"
 done
 
@@ -84,8 +102,34 @@ else
   problem "no $all"
 fi
 
+# the transformer's distribution: one top directory with an executable launcher, the jars and the config
+dist="transformer-dist/target/nodrop-transformer-$version"
+top="nodrop-transformer-$version"
+for archive in "$dist.tar.gz" "$dist.zip"; do
+  [ -s "$archive" ] || problem "no $archive"
+done
+if [ -s "$dist.tar.gz" ]; then
+  # listed once into a variable: grep -q on a pipe from tar could end it with SIGPIPE under pipefail
+  listing="$(tar -tzvf "$dist.tar.gz")"
+  names="$(tar -tzf "$dist.tar.gz")"
+  outside="$(grep -v "^$top/" <<<"$names" || true)"
+  [ -z "$outside" ] || problem "$dist.tar.gz: entries outside $top/: $(head -3 <<<"$outside" | tr '\n' ' ')"
+  for dir in bin lib config; do
+    grep -q "^$top/$dir/." <<<"$names" || problem "$dist.tar.gz: nothing in $top/$dir/"
+  done
+  grep -q "^$top/lib/nodrop-transformer-$version\.jar$" <<<"$names" \
+    || problem "$dist.tar.gz: no $top/lib/nodrop-transformer-$version.jar"
+  grep -Eq "^-rwx.* $top/bin/nodrop-transformer$" <<<"$listing" \
+    || problem "$dist.tar.gz: no executable $top/bin/nodrop-transformer"
+  unpacked="$(mktemp -d)"
+  tar -xzf "$dist.tar.gz" -C "$unpacked"
+  printed="$("$unpacked/$top/bin/nodrop-transformer" --version 2>&1 || true)"
+  [ "$printed" = "nodrop-transformer $version" ] || problem "$dist.tar.gz: bin/nodrop-transformer --version printed '$printed'"
+  rm -rf "$unpacked"
+fi
+
 if [ "${#problems[@]}" -gt 0 ]; then
   echo "release check failed: ${#problems[@]} problem(s)"
   exit 1
 fi
-echo "release check passed: nodrop $version (bom, testkit, appender-core, appender-logback, appender-log4j2, micrometer, transformer)"
+echo "release check passed: nodrop $version (bom, testkit, appender-core, appender-logback, appender-log4j2, micrometer, enrich, streams, connect and its plugin, transformer, transformer distribution)"
