@@ -116,6 +116,12 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
             return;
         }
         engine = created;
+        // appender-refs this appender stopped at its last stop() (a test restarting it on a MockProducer)
+        fallbackAppenders.iteratorForAppenders().forEachRemaining(ref -> {
+            if (!ref.isStarted()) {
+                ref.start();
+            }
+        });
         super.start();
     }
 
@@ -129,7 +135,9 @@ public class KafkaAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         if (running != null) {
             running.stop();
         }
-        fallbackAppenders.detachAndStopAllAppenders();
+        // stopped with this appender (nothing else would stop an appender only referenced here), but kept
+        // attached, so that a start() after this stop() feeds them again
+        fallbackAppenders.iteratorForAppenders().forEachRemaining(Appender::stop);
     }
 
     @Override

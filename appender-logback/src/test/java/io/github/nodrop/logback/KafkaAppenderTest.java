@@ -190,6 +190,58 @@ class KafkaAppenderTest {
         assertThat(appender.getMetrics().getSpooledFailed()).isEqualTo(2);
     }
 
+    /** The README's other testing recipe: the factory named in logback-test.xml, no real producer made. */
+    @Test
+    void aProducerFactoryNamedInTheXmlMakesTheProducers() {
+        MockProducers.MADE.clear();
+        LoggerContext configured = Logback.configure(
+                "<configuration>"
+                        + "<appender name='KAFKA' class='io.github.nodrop.logback.KafkaAppender'>"
+                        + "<bootstrapServers>127.0.0.1:9</bootstrapServers><topic>app-logs</topic>"
+                        + "<fallbackDir>" + dir + "</fallbackDir>"
+                        + "<producerFactory class='io.github.nodrop.logback.MockProducers'/>"
+                        + "</appender><root level='INFO'><appender-ref ref='KAFKA'/></root></configuration>",
+                Map.of());
+        try {
+            configured.getLogger("com.example.Orders").info("order 42 placed");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> MockProducers.MADE.stream()
+                            .anyMatch(p -> p.history().stream().anyMatch(r -> value(r).contains("order 42 placed"))));
+        } finally {
+            configured.stop();
+        }
+    }
+
+    /** The README's testing recipe (stop, set the producer factory, start) keeps the appender-refs working. */
+    @Test
+    void aRestartedAppenderStillFeedsItsAppenderRefsAndLeavesASharedOneRunning() {
+        ListAppender<ILoggingEvent> file = new ListAppender<>();
+        file.setContext(context);
+        file.setName("FILE");
+        file.start();
+        KafkaAppender appender = appender();
+        appender.addAppender(file);
+        Logger logger = attach(appender);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file); // also on the root, as a console would be
+
+        MockProducer<byte[], byte[]> failing =
+                new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        appender.stop();
+        appender.setProducerFactory(config -> failing);
+        appender.start();
+        assertThat(file.isStarted()).as("the shared appender runs again").isTrue();
+
+        logger.info("will fail");
+        await().atMost(Duration.ofSeconds(10)).until(() -> failing.history().size() == 1);
+        failing.errorNext(new TimeoutException("broker gone"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> file.list.stream()
+                                .filter(e -> e.getFormattedMessage().equals("will fail"))
+                                .count()
+                        == 2); // once from the root, once as the event Kafka did not take
+        assertThat(appender.getAppender("FILE")).isSameAs(file);
+    }
+
     @Test
     void kafkasOwnLoggersNeverReachKafkaAndAreCounted() {
         KafkaAppender appender = appender();

@@ -28,13 +28,16 @@ import java.util.function.ToLongFunction;
  * so an alert on it needs no special case.
  *
  * <p>The counters are read from the supplier on every scrape, so a binder follows an appender that is
- * stopped and started again (a Logback reconfiguration makes a new engine; its counters start from 0, which
- * Prometheus' {@code rate()} reads as a counter reset). While the supplier gives {@code null} (the appender is
- * not started) the meters read 0.
+ * stopped and started again (its counters start from 0, which Prometheus' {@code rate()} reads as a counter
+ * reset). A Logback or Log4j2 reconfiguration builds a new appender object: a supplier that looks the
+ * appender up by name follows it, a method reference to one appender does not. While the supplier gives
+ * {@code null} (no such appender, or not started) the meters read 0.
  *
  * <pre>{@code
- * KafkaAppender kafka = (KafkaAppender) loggerContext.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("KAFKA");
- * new NodropMetrics("KAFKA", kafka::getMetrics).bindTo(registry);
+ * new NodropMetrics("KAFKA", () -> {
+ *     Appender<ILoggingEvent> kafka = loggerContext.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("KAFKA");
+ *     return kafka instanceof KafkaAppender ? ((KafkaAppender) kafka).getMetrics() : null;
+ * }).bindTo(registry);
  * }</pre>
  */
 public final class NodropMetrics implements MeterBinder {
