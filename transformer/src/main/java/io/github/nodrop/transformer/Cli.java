@@ -82,7 +82,7 @@ public final class Cli implements Callable<Integer> {
             names = "--config",
             paramLabel = "FILE",
             description =
-                    "A properties file with the same settings (bootstrap.servers, input, output, group.id, mode, workers, dlq, guarantee, stats.interval, commit.interval, shutdown.timeout, instance.id, key.by.hash) and consumer.* / producer.* client properties. A flag you type wins over the file.")
+                    "A properties file with the same settings (bootstrap.servers, input, output, group.id, mode, workers, dlq, guarantee, stats.interval, commit.interval, shutdown.timeout, instance.id, key.by.hash, metrics.port, metrics.address) and consumer.* / producer.* client properties. A flag you type wins over the file; an unknown key is refused.")
     Path config;
 
     @Option(
@@ -211,25 +211,40 @@ public final class Cli implements Callable<Integer> {
                 .output(pick(output, file, "output", null))
                 .groupId(pick(groupId, file, "group.id", TransformerConfig.DEFAULT_GROUP_ID))
                 .dlq(pick(dlq, file, "dlq", null))
-                .instanceId(pick(instanceId, file, "instance.id", null))
-                .keyByHash(keyByHash || Boolean.parseBoolean(file.getProperty("key.by.hash", "false")));
+                .instanceId(pick(instanceId, file, "instance.id", null));
         List<String> problems = new ArrayList<>();
+        for (String name : file.stringPropertyNames()) {
+            if (!FILE_KEYS.contains(name) && !name.startsWith("consumer.") && !name.startsWith("producer.")) {
+                problems.add("unknown setting '" + name + "' in " + config + " (the file takes "
+                        + String.join(", ", FILE_KEYS) + ", and consumer.* / producer.* client properties)");
+            }
+        }
+        String keyByHashText = file.getProperty("key.by.hash", "false").trim();
+        if (!keyByHashText.equalsIgnoreCase("true") && !keyByHashText.equalsIgnoreCase("false")) {
+            problems.add("key.by.hash '" + keyByHashText + "' in " + config + " is not true or false");
+        }
+        builder.keyByHash(keyByHash || keyByHashText.equalsIgnoreCase("true"));
         try {
             builder.mode(Mode.parse(pick(mode, file, "mode", "pipeline")));
         } catch (IllegalArgumentException e) {
-            problems.add("--" + e.getMessage());
+            problems.add(
+                    mode != null || config == null ? "--" + e.getMessage() : e.getMessage() + " (in " + config + ")");
         }
         try {
             builder.guarantee(Guarantee.parse(pick(guarantee, file, "guarantee", "at-least-once")));
         } catch (IllegalArgumentException e) {
-            problems.add("--" + e.getMessage());
+            problems.add(
+                    guarantee != null || config == null
+                            ? "--" + e.getMessage()
+                            : e.getMessage() + " (in " + config + ")");
         }
         String portText = metricsPort != null ? metricsPort.toString() : file.getProperty("metrics.port");
         if (portText != null) {
             try {
                 builder.metricsPort(Integer.parseInt(portText.trim()));
             } catch (NumberFormatException e) {
-                problems.add("--metrics-port '" + portText + "' is not a number");
+                problems.add(
+                        named(metricsPort, "--metrics-port", "metrics.port") + " '" + portText + "' is not a number");
             }
         }
         builder.metricsAddress(pick(metricsAddress, file, "metrics.address", "0.0.0.0"));
@@ -238,21 +253,21 @@ public final class Cli implements Callable<Integer> {
             try {
                 builder.workers(Integer.parseInt(workerText.trim()));
             } catch (NumberFormatException e) {
-                problems.add("--workers '" + workerText + "' is not a number");
+                problems.add(named(workers, "--workers", "workers", workerText) + " is not a number");
             }
         }
         duration(
-                "--stats-interval",
+                named(statsInterval, "--stats-interval", "stats.interval"),
                 pick(statsInterval, file, "stats.interval", "5s"),
                 problems,
                 builder::statsInterval);
         duration(
-                "--commit-interval",
+                named(commitInterval, "--commit-interval", "commit.interval"),
                 pick(commitInterval, file, "commit.interval", "200ms"),
                 problems,
                 builder::commitInterval);
         duration(
-                "--shutdown-timeout",
+                named(shutdownTimeout, "--shutdown-timeout", "shutdown.timeout"),
                 pick(shutdownTimeout, file, "shutdown.timeout", "30s"),
                 problems,
                 builder::shutdownTimeout);
@@ -300,6 +315,34 @@ public final class Cli implements Callable<Integer> {
                         entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
             }
         }
+    }
+
+    /** The keys a --config file takes besides consumer.* and producer.*. */
+    static final List<String> FILE_KEYS = List.of(
+            "bootstrap.servers",
+            "input",
+            "output",
+            "group.id",
+            "instance.id",
+            "dlq",
+            "guarantee",
+            "mode",
+            "workers",
+            "key.by.hash",
+            "stats.interval",
+            "commit.interval",
+            "shutdown.timeout",
+            "metrics.port",
+            "metrics.address");
+
+    /** How an error names a setting: the flag when typed, else the key and the file it came from. */
+    private String named(Object typed, String flag, String key) {
+        return typed != null || config == null ? flag : key + " in " + config + ":";
+    }
+
+    /** The same with the value: {@code --workers 'x'}, or {@code workers 'x' in FILE}. */
+    private String named(Object typed, String flag, String key, String value) {
+        return typed != null || config == null ? flag + " '" + value + "'" : key + " '" + value + "' in " + config;
     }
 
     /** The typed flag (options have no picocli defaults, so null means not typed), else the file, else the default. */

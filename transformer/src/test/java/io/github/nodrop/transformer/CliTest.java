@@ -1,6 +1,7 @@
 package io.github.nodrop.transformer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -116,6 +117,46 @@ class CliTest {
         assertThat(config.dlq).isEqualTo("logs.dlq");
         assertThat(config.producerProperties).containsEntry("compression.type", "lz4");
         assertThat(config.toString()).doesNotContain("secret-stuff").contains("[hidden]");
+    }
+
+    @Test
+    void aMistypedOrBadSettingInTheFileIsRefusedNamingTheKeyAndTheFile() throws Exception {
+        Path file = dir.resolve("transformer.properties");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:9\ninput=logs\noutput=enriched\nshutdown.timout=5s\n"
+                        + "key.by.hash=yes\nworkers=three\ncommit.interval=soon\n");
+        Cli cli = new Cli(System.err);
+        new picocli.CommandLine(cli).parseArgs("--config", file.toString());
+        assertThatThrownBy(cli::settings)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown setting 'shutdown.timout' in " + file)
+                .hasMessageContaining("shutdown.timeout")
+                .hasMessageContaining("key.by.hash 'yes' in " + file + " is not true or false")
+                .hasMessageContaining("workers 'three' in " + file + " is not a number")
+                .hasMessageContaining("commit.interval in " + file);
+        // and a flag still names itself
+        Cli typed = new Cli(System.err);
+        new picocli.CommandLine(typed)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "127.0.0.1:9",
+                        "--input",
+                        "a",
+                        "--output",
+                        "b",
+                        "--commit-interval",
+                        "x");
+        assertThatThrownBy(typed::settings).hasMessageContaining("--commit-interval");
+    }
+
+    @Test
+    void keyByHashInTheFileIsReadAsWrittenAndTheFlagTurnsItOn() throws Exception {
+        Path file = dir.resolve("transformer.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9\ninput=logs\noutput=enriched\nkey.by.hash=TRUE\n");
+        Cli cli = new Cli(System.err);
+        new picocli.CommandLine(cli).parseArgs("--config", file.toString());
+        assertThat(cli.settings().keyByHash).isTrue();
     }
 
     @Test
