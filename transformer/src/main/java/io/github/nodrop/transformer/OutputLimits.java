@@ -39,10 +39,24 @@ final class OutputLimits {
     }
 
     static OutputLimits read(TransformerConfig config, Clients clients, PrintStream status) {
+        return read(config, clients, status, () -> false);
+    }
+
+    /**
+     * The limits, read within 15 s; gives up at once, quietly, when {@code stopping} turns true (a SIGTERM
+     * while the broker cannot be reached must not wait out the admin client's timeouts).
+     */
+    static OutputLimits read(
+            TransformerConfig config,
+            Clients clients,
+            PrintStream status,
+            java.util.function.BooleanSupplier stopping) {
         int request = config.maxRequestSize();
         int output = Math.min(request, KAFKA_DEFAULT);
         int deadLetter = output;
-        try (Admin admin = clients.admin(config.adminProperties())) {
+        Admin admin = null;
+        try {
+            admin = clients.admin(config.adminProperties());
             if (admin == null) {
                 return new OutputLimits(output, deadLetter, false);
             }
@@ -51,9 +65,11 @@ final class OutputLimits {
             Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> configs =
                     admin.describeConfigs(List.of(out, dlq)).values();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            output = Math.min(request, limit(configs.get(out), deadline));
-            deadLetter = Math.min(request, limit(configs.get(dlq), deadline));
+            output = Math.min(request, limit(configs.get(out), deadline, stopping));
+            deadLetter = Math.min(request, limit(configs.get(dlq), deadline, stopping));
             return new OutputLimits(output, deadLetter, true);
+        } catch (Stopping e) {
+            return new OutputLimits(output, deadLetter, false);
         } catch (Exception e) {
             status.println("nodrop-transformer: cannot read max.message.bytes of " + config.output + " and "
                     + config.dlq + " (" + e.getMessage() + "); records the broker refuses go to the dead-letter topic"
@@ -65,8 +81,22 @@ final class OutputLimits {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            if (admin != null) {
+                // not the default close, which waits up to default.api.timeout.ms (60 s) for calls still pending
+                admin.close(java.time.Duration.ZERO);
+            }
         }
         return new OutputLimits(output, deadLetter, false);
+    }
+
+    /** The transformer is stopping: the limits are not needed any more. */
+    private static final class Stopping extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Stopping() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -74,9 +104,26 @@ final class OutputLimits {
      * first written to (auto-creation), so it takes Kafka's default; any other failure (no right to describe,
      * a timeout) leaves the limits unknown.
      */
-    private static int limit(org.apache.kafka.common.KafkaFuture<Config> future, long deadline) throws Exception {
+    private static int limit(
+            org.apache.kafka.common.KafkaFuture<Config> future,
+            long deadline,
+            java.util.function.BooleanSupplier stopping)
+            throws Exception {
         try {
-            return limit(future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            while (true) {
+                if (stopping.getAsBoolean()) {
+                    throw new Stopping();
+                }
+                long left = deadline - System.nanoTime();
+                try {
+                    return limit(future.get(
+                            Math.max(1, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100))), TimeUnit.NANOSECONDS));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (left <= TimeUnit.MILLISECONDS.toNanos(100)) {
+                        throw e;
+                    }
+                }
+            }
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
                 return KAFKA_DEFAULT;

@@ -97,7 +97,10 @@ public final class Transformer implements AutoCloseable {
                 status.println("nodrop-transformer: metrics at http://" + config.metricsAddress + ":" + endpoint.port()
                         + "/metrics, health at /health");
             }
-            OutputLimits limits = OutputLimits.read(config, clients, status);
+            OutputLimits limits = OutputLimits.read(config, clients, status, () -> closing);
+            if (closing) {
+                return;
+            }
             if (config.guarantee == Guarantee.EXACTLY_ONCE && !limits.known) {
                 // a transactional producer cannot split a refused batch: without the limits a record the output
                 // refuses aborts transaction after transaction; better a clear refusal than a stall

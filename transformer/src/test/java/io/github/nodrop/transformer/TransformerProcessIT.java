@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +89,43 @@ class TransformerProcessIT {
             }
             return counts.size() == n;
         });
+    }
+
+    /**
+     * A SIGTERM while the broker cannot be reached (here, at start: reading the output's limits) drains at
+     * once: the summary line and exit code 0, not a halt after the admin client's timeouts.
+     */
+    @Test
+    void aSigtermWhileTheBrokerCannotBeReachedStopsCleanly() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Path out = work.resolve("unreachable.out");
+        Process transformer = new ProcessBuilder(
+                        java,
+                        "-Xmx128m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Cli.class.getName(),
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--input",
+                        "logs",
+                        "--output",
+                        "logs-enriched",
+                        "--shutdown-timeout",
+                        "2s")
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.readString(out).contains("nodrop-transformer: starting:"));
+            transformer.destroy(); // SIGTERM
+            assertThat(transformer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            transformer.destroyForcibly();
+        }
+        assertThat(Files.readString(out)).contains("nodrop-transformer: stopped: consumed 0, produced 0");
+        assertThat(transformer.exitValue()).as("exit code after SIGTERM").isZero();
     }
 
     /**
