@@ -29,11 +29,13 @@ import org.apache.kafka.connect.transforms.Transformation;
  *
  * <p>{@value #OUTPUT_CONFIG}: {@code same} (default) gives the value back in the type it came in ({@code
  * byte[]} or {@code String}); {@code map} gives a schemaless map of the enriched JSON, for sinks that write
- * Connect data out as JSON themselves (the Elasticsearch and OpenSearch sinks).
+ * Connect data out as JSON themselves (the Elasticsearch and OpenSearch sinks). {@value #KEY_BY_HASH_CONFIG}
+ * {@code true} sets the key to the hash, for sinks that take the key as the document id.
  */
 public class NodropEnrich<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
 
     public static final String OUTPUT_CONFIG = "output";
+    public static final String KEY_BY_HASH_CONFIG = "key.by.hash";
 
     static final String SAME = "same";
     static final String MAP = "map";
@@ -47,18 +49,28 @@ public class NodropEnrich<R extends ConnectRecord<R>> implements Transformation<
                     ConfigDef.Importance.MEDIUM,
                     "What the transform gives on: 'same', the enriched JSON in the value's own type (byte[] or"
                             + " String); 'map', a schemaless map of it, for sinks that write Connect data out as JSON"
-                            + " (Elasticsearch, OpenSearch).");
+                            + " (Elasticsearch, OpenSearch).")
+            .define(
+                    KEY_BY_HASH_CONFIG,
+                    ConfigDef.Type.BOOLEAN,
+                    false,
+                    ConfigDef.Importance.MEDIUM,
+                    "Set the record's key to the hash (a string): a sink that takes the key as the document id"
+                            + " (Elasticsearch with key.ignore=false) then overwrites a re-delivered event instead of"
+                            + " indexing it twice.");
 
     private static final String VERSION = readVersion();
 
     // tasks each have their own transform, but nothing in the interface promises one thread per instance
     private final ThreadLocal<JsonEnricher> enricher = ThreadLocal.withInitial(JsonEnricher::new);
     private boolean toMap;
+    private boolean keyByHash;
 
     @Override
     public void configure(Map<String, ?> configs) {
         AbstractConfig config = new AbstractConfig(CONFIG, configs);
         toMap = MAP.equals(config.getString(OUTPUT_CONFIG).toLowerCase(Locale.ROOT));
+        keyByHash = config.getBoolean(KEY_BY_HASH_CONFIG);
     }
 
     @Override
@@ -88,8 +100,8 @@ public class NodropEnrich<R extends ConnectRecord<R>> implements Transformation<
         return record.newRecord(
                 record.topic(),
                 record.kafkaPartition(),
-                record.keySchema(),
-                record.key(),
+                keyByHash ? Schema.STRING_SCHEMA : record.keySchema(),
+                keyByHash ? result.hash() : record.key(),
                 schema,
                 out,
                 record.timestamp(),

@@ -152,13 +152,34 @@ class NodropEnrichTest {
     }
 
     @Test
+    void keyByHashMakesTheHashTheKeySoASinkCanUseItAsTheDocumentId() {
+        NodropEnrich<SinkRecord> t = new NodropEnrich<>();
+        t.configure(Map.of(NodropEnrich.KEY_BY_HASH_CONFIG, "true", NodropEnrich.OUTPUT_CONFIG, "map"));
+        byte[] value = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        SinkRecord out = t.apply(record(null, value));
+        assertThat(out.key()).isEqualTo(new io.github.nodrop.enrich.JsonEnricher().md5Hex(value));
+        assertThat(out.keySchema()).isEqualTo(Schema.STRING_SCHEMA);
+        assertThat(((Map<?, ?>) out.value()).get("hash")).isEqualTo(out.key());
+        assertThatThrownBy(() -> transformWith(Map.of(NodropEnrich.KEY_BY_HASH_CONFIG, "perhaps")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key.by.hash");
+    }
+
+    static NodropEnrich<SinkRecord> transformWith(Map<String, String> settings) {
+        NodropEnrich<SinkRecord> t = new NodropEnrich<>();
+        t.configure(settings);
+        return t;
+    }
+
+    @Test
     void aBadOutputSettingIsRefusedNamingIt() {
         assertThatThrownBy(() -> transform("xml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("output")
                 .hasMessageContaining("xml");
         NodropEnrich<SinkRecord> t = new NodropEnrich<>();
-        assertThat(t.config().names()).containsExactly(NodropEnrich.OUTPUT_CONFIG);
+        assertThat(t.config().names())
+                .containsExactlyInAnyOrder(NodropEnrich.OUTPUT_CONFIG, NodropEnrich.KEY_BY_HASH_CONFIG);
         assertThat(t.version()).matches("\\d+\\.\\d+\\.\\d+.*");
         t.close();
     }
