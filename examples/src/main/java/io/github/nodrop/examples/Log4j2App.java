@@ -34,6 +34,7 @@ public final class Log4j2App implements LoggingApp {
         System.setProperty("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         System.setProperty("TOPIC", topic);
         System.setProperty("FALLBACK_DIR", fallbackDir.toString());
+        System.setProperty("SERVICE_NAME", name());
         context = new LoggerContext(name());
         try {
             context.setConfigLocation(

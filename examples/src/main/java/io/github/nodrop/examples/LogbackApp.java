@@ -37,6 +37,7 @@ public final class LogbackApp implements LoggingApp {
         context.putProperty("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         context.putProperty("TOPIC", topic);
         context.putProperty("FALLBACK_DIR", fallbackDir.toString());
+        context.putProperty("SERVICE_NAME", name());
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         URL config = LogbackApp.class.getResource("/example-logback.xml");
