@@ -190,7 +190,8 @@ public final class Cli implements Callable<Integer> {
             transformer.run();
             return OK;
         } catch (RuntimeException e) {
-            err.println("nodrop-transformer: stopped: " + e.getMessage());
+            // the summary line (with the failure) is printed already; this is the cause, once more, for the exit
+            err.println("nodrop-transformer: exiting with 1: " + e.getMessage());
             return FAILED;
         }
     }

@@ -43,8 +43,10 @@ final class OutputLimits {
     }
 
     /**
-     * The limits, read within 15 s; gives up at once, quietly, when {@code stopping} turns true (a SIGTERM
-     * while the broker cannot be reached must not wait out the admin client's timeouts).
+     * The limits, read when Kafka answers: while it does not (a broker down at start) the read is repeated
+     * until it does; an answer that refuses (no DescribeConfigs right) leaves them unknown. Gives up at once,
+     * quietly, when {@code stopping} turns true (a SIGTERM while the broker cannot be reached must not wait
+     * out the admin client's timeouts).
      */
     static OutputLimits read(
             TransformerConfig config,
@@ -62,17 +64,36 @@ final class OutputLimits {
             }
             ConfigResource out = new ConfigResource(ConfigResource.Type.TOPIC, config.output);
             ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.dlq);
-            Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> configs =
-                    admin.describeConfigs(List.of(out, dlq)).values();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            output = Math.min(request, limit(configs.get(out), deadline, stopping));
-            deadLetter = Math.min(request, limit(configs.get(dlq), deadline, stopping));
-            return new OutputLimits(output, deadLetter, true);
+            boolean told = false;
+            while (true) {
+                Map<ConfigResource, org.apache.kafka.common.KafkaFuture<Config>> configs =
+                        admin.describeConfigs(List.of(out, dlq)).values();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                try {
+                    output = Math.min(request, limit(configs.get(out), deadline, stopping));
+                    deadLetter = Math.min(request, limit(configs.get(dlq), deadline, stopping));
+                    if (told) {
+                        status.println("nodrop-transformer: Kafka answered; read the limits of " + config.output
+                                + " and " + config.dlq);
+                    }
+                    return new OutputLimits(output, deadLetter, true);
+                } catch (java.util.concurrent.TimeoutException | NoAnswer e) {
+                    // no broker to answer (down at start): nothing can be consumed or produced either, so wait
+                    // for it rather than run the whole time without the limits
+                    if (!told) {
+                        status.println("nodrop-transformer: Kafka has not answered within 15 s (reading"
+                                + " max.message.bytes of " + config.output + " and " + config.dlq
+                                + "); waiting for it");
+                        told = true;
+                    }
+                }
+            }
         } catch (Stopping e) {
             return new OutputLimits(output, deadLetter, false);
         } catch (Exception e) {
             status.println("nodrop-transformer: cannot read max.message.bytes of " + config.output + " and "
-                    + config.dlq + " (" + e.getMessage() + "); records the broker refuses go to the dead-letter topic"
+                    + config.dlq + " (" + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + "); records the broker refuses go to the dead-letter topic"
                     + " after the fact"
                     + (config.guarantee == Guarantee.AT_LEAST_ONCE
                             ? ", and the producer runs without idempotence, one request in flight, so it can split a"
@@ -88,6 +109,15 @@ final class OutputLimits {
             }
         }
         return new OutputLimits(output, deadLetter, false);
+    }
+
+    /** The admin client gave up waiting for an answer. */
+    private static final class NoAnswer extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoAnswer() {
+            super(null, null, false, false);
+        }
     }
 
     /** The transformer is stopping: the limits are not needed any more. */
@@ -127,6 +157,9 @@ final class OutputLimits {
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
                 return KAFKA_DEFAULT;
+            }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new NoAnswer(); // the admin client's own timeout
             }
             throw e;
         }

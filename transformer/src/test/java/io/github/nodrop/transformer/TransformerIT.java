@@ -263,4 +263,37 @@ class TransformerIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> committed(broker) == n);
         assertThat(transformer.failure()).isNull();
     }
+
+    /**
+     * A broker down when the transformer starts: it waits for Kafka to answer and reads the output's limits
+     * then, instead of running the whole time without them (no idempotence, one request in flight).
+     */
+    @Test
+    void aBrokerDownAtStartIsWaitedForAndTheLimitsAreReadWhenItAnswers(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 500;
+        Records.produce(broker, input, Records.events(0, n), 0);
+        broker.stop();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        Transformer transformer = new Transformer(
+                TransformerConfig.builder()
+                        .bootstrapServers(broker.bootstrapServers())
+                        .input(input)
+                        .output(output)
+                        .groupId(group)
+                        .statsInterval(Duration.ZERO)
+                        .build(),
+                new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        started.add(transformer);
+        transformer.start();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> printed.toString(StandardCharsets.UTF_8).contains("Kafka has not answered within 15 s"));
+        broker.restart();
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> transformer.metrics().getProduced() == n);
+        assertThat(countBySeq(broker.consume(output, n, Duration.ofSeconds(60))))
+                .hasSize(n);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("Kafka answered; read the limits of " + output)
+                .doesNotContain("cannot read max.message.bytes");
+    }
 }
