@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Connect worker (Kafka's {@code ConnectStandalone}, in a JVM of its own) with the transform loaded
- * from the plugin directory the build makes, in front of a sink connector ({@link LineFileSink}: lines in a
- * file, as an index would take them), with Connect's own error tolerance and dead-letter queue taking the
+ * from the plugin directory the build makes, set up as the README sets it up for the Elasticsearch sink
+ * (bytes in, {@code output=map}, {@code key.by.hash}), in front of a sink connector that writes documents as
+ * that sink does ({@link LineFileSink}), with Connect's own error tolerance and dead-letter queue taking the
  * malformed records.
  */
 @ExtendWith(KafkaExtension.class)
@@ -75,7 +76,7 @@ class ConnectWorkerIT {
                                 + ",\"message\":\"caf\u00e9 " + seq + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
                 sent.put(seq, value);
-                producer.send(new ProducerRecord<>(input, value));
+                producer.send(new ProducerRecord<>(input, ("request-" + seq).getBytes(StandardCharsets.UTF_8), value));
                 if (seq % 100 == 7) {
                     String bad = "plain text line " + seq;
                     malformed.add(bad);
@@ -92,10 +93,11 @@ class ConnectWorkerIT {
                 Map.of(
                         "bootstrap.servers",
                         broker.bootstrapServers(),
+                        // the README's Elasticsearch configuration: the bytes on the topic, keys that are not JSON
                         "key.converter",
-                        "org.apache.kafka.connect.storage.StringConverter",
+                        "org.apache.kafka.connect.converters.ByteArrayConverter",
                         "value.converter",
-                        "org.apache.kafka.connect.storage.StringConverter",
+                        "org.apache.kafka.connect.converters.ByteArrayConverter",
                         "offset.storage.file.filename",
                         work.resolve("offsets").toString(),
                         "plugin.path",
@@ -117,6 +119,8 @@ class ConnectWorkerIT {
                         Map.entry("file", sink.toString()),
                         Map.entry("transforms", "hash"),
                         Map.entry("transforms.hash.type", "io.github.nodrop.connect.NodropEnrich"),
+                        Map.entry("transforms.hash.output", "map"),
+                        Map.entry("transforms.hash.key.by.hash", "true"),
                         Map.entry("errors.tolerance", "all"),
                         Map.entry("errors.deadletterqueue.topic.name", dlq),
                         Map.entry("errors.deadletterqueue.topic.replication.factor", "1"),
@@ -157,7 +161,9 @@ class ConnectWorkerIT {
 
         JsonEnricher md5 = new JsonEnricher();
         Map<Integer, Integer> seen = new HashMap<>();
-        for (String line : lines(sink)) {
+        for (String keyAndValue : lines(sink)) {
+            String[] parts = keyAndValue.split("\t", 2);
+            String line = parts[1];
             Matcher m = SEQ.matcher(line);
             assertThat(m.find()).as(line).isTrue();
             int seq = Integer.parseInt(m.group(1));
@@ -166,6 +172,7 @@ class ConnectWorkerIT {
             assertThat(line)
                     .isEqualTo(original.substring(0, original.length() - 1) + ",\"hash\":\"" + md5.md5Hex(sent.get(seq))
                             + "\"}");
+            assertThat(parts[0]).as("the key: the hash").isEqualTo(md5.md5Hex(sent.get(seq)));
         }
         assertThat(seen).hasSize(EVENTS);
         assertThat(seen.values()).allMatch(n -> n == 1);
