@@ -56,12 +56,12 @@ public final class TransformerComparison {
         NAMES.put("nodrop-serial", "nodrop serial, at-least-once");
         NAMES.put("nodrop-pipeline", "nodrop pipeline (default), at-least-once");
         NAMES.put("nodrop-worker", "nodrop worker, at-least-once");
-        NAMES.put("streams-tuned", "Kafka Streams tuned (byte splice), at_least_once");
+        NAMES.put("streams-tuned", "Kafka Streams tuned (nodrop-streams), at_least_once");
         NAMES.put("streams-jackson", "Kafka Streams defaults + Jackson, at_least_once");
         NAMES.put("nodrop-serial-eos", "nodrop serial, exactly-once");
         NAMES.put("nodrop-pipeline-eos", "nodrop pipeline, exactly-once");
         NAMES.put("nodrop-worker-eos", "nodrop worker, exactly-once");
-        NAMES.put("streams-tuned-eos", "Kafka Streams tuned (byte splice), exactly_once_v2");
+        NAMES.put("streams-tuned-eos", "Kafka Streams tuned (nodrop-streams), exactly_once_v2");
         NAMES.put("streams-jackson-eos", "Kafka Streams defaults + Jackson, exactly_once_v2");
     }
 
