@@ -37,7 +37,7 @@ import org.springframework.test.context.ContextConfiguration;
             "example.heartbeat-interval=100ms"
         })
 @ContextConfiguration(initializers = MockKafkaInitializer.class)
-class ExampleApplicationTest {
+class ExampleApplicationIT {
 
     private static final int LINES = 500;
     private static final Duration DEADLINE = Duration.ofSeconds(20);
