@@ -226,21 +226,7 @@ class EcsShapeIT {
                             + context.getStatusManager().getCopyOfStatusList())
                     .isLessThan(Status.WARN);
             ch.qos.logback.classic.Logger logger = context.getLogger(LOGGER);
-            inThread(LOGBACK_THREAD, () -> {
-                for (int seq = 0; seq < EVENTS; seq++) {
-                    MDC.put("requestId", requestId(seq));
-                    try {
-                        if (seq == FAILING) {
-                            logger.error(message(seq), failure(seq));
-                        } else {
-                            logger.info(message(seq));
-                        }
-                    } finally {
-                        MDC.remove("requestId");
-                    }
-                }
-                return null;
-            });
+            logNumbered(LOGBACK_THREAD, MDC::put, MDC::remove, logger::info, logger::error);
         } finally {
             context.stop();
         }
@@ -266,21 +252,7 @@ class EcsShapeIT {
             appender = context.getConfiguration().getAppender("KAFKA");
             assertThat(appender).as("the KAFKA appender of example-log4j2.xml").isNotNull();
             org.apache.logging.log4j.Logger logger = context.getLogger(LOGGER);
-            inThread(LOG4J2_THREAD, () -> {
-                for (int seq = 0; seq < EVENTS; seq++) {
-                    ThreadContext.put("requestId", requestId(seq));
-                    try {
-                        if (seq == FAILING) {
-                            logger.error(message(seq), failure(seq));
-                        } else {
-                            logger.info(message(seq));
-                        }
-                    } finally {
-                        ThreadContext.remove("requestId");
-                    }
-                }
-                return null;
-            });
+            logNumbered(LOG4J2_THREAD, ThreadContext::put, ThreadContext::remove, logger::info, logger::error);
         } finally {
             context.stop();
             saved.forEach((name, value) -> {
@@ -295,6 +267,31 @@ class EcsShapeIT {
     }
 
     /** Runs the logging on a thread of the given name, which becomes the events' process.thread.name. */
+    /** The same calls through either framework: each event with its request id in the MDC, one with an error. */
+    static void logNumbered(
+            String thread,
+            java.util.function.BiConsumer<String, String> putContext,
+            java.util.function.Consumer<String> removeContext,
+            java.util.function.Consumer<String> info,
+            java.util.function.BiConsumer<String, Throwable> error)
+            throws Exception {
+        inThread(thread, () -> {
+            for (int seq = 0; seq < EVENTS; seq++) {
+                putContext.accept("requestId", requestId(seq));
+                try {
+                    if (seq == FAILING) {
+                        error.accept(message(seq), failure(seq));
+                    } else {
+                        info.accept(message(seq));
+                    }
+                } finally {
+                    removeContext.accept("requestId");
+                }
+            }
+            return null;
+        });
+    }
+
     static void inThread(String name, Callable<Void> work) throws Exception {
         FutureTask<Void> task = new FutureTask<>(work);
         new Thread(task, name).start();

@@ -44,7 +44,16 @@ class ExactlyOnceKillIT {
     Process start(EmbeddedKafkaBroker broker, String input, String output, String group, Mode mode, String name)
             throws Exception {
         Process process = TransformerProcessIT.startChild(
-                work, broker, input, output, group, name, "--mode", mode.toString(), "--guarantee", "exactly-once");
+                work,
+                broker.bootstrapServers(),
+                input,
+                output,
+                group,
+                name,
+                "--mode",
+                mode.toString(),
+                "--guarantee",
+                "exactly-once");
         children.add(process);
         return process;
     }

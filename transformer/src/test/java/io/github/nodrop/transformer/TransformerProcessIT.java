@@ -30,17 +30,11 @@ class TransformerProcessIT {
     Path work;
 
     /**
-     * The command line in a JVM of its own against {@code broker}, output to {@code <name>.out} under {@code
+     * The command line in a JVM of its own against {@code bootstrapServers}, output to {@code <name>.out} under {@code
      * work}; {@code flags} are added to the connection, topic, group and status flags every test needs.
      */
     static Process startChild(
-            Path work,
-            EmbeddedKafkaBroker broker,
-            String input,
-            String output,
-            String group,
-            String name,
-            String... flags)
+            Path work, String bootstrapServers, String input, String output, String group, String name, String... flags)
             throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new java.util.ArrayList<>(List.of(
@@ -50,7 +44,7 @@ class TransformerProcessIT {
                 System.getProperty("java.class.path"),
                 Cli.class.getName(),
                 "--bootstrap-servers",
-                broker.bootstrapServers(),
+                bootstrapServers,
                 "--input",
                 input,
                 "--output",
@@ -72,7 +66,8 @@ class TransformerProcessIT {
     Process start(
             EmbeddedKafkaBroker broker, String input, String output, String group, Guarantee guarantee, String name)
             throws Exception {
-        return startChild(work, broker, input, output, group, name, "--guarantee", guarantee.toString());
+        return startChild(
+                work, broker.bootstrapServers(), input, output, group, name, "--guarantee", guarantee.toString());
     }
 
     static void awaitAll(
@@ -97,25 +92,9 @@ class TransformerProcessIT {
      */
     @Test
     void aSigtermWhileTheBrokerCannotBeReachedStopsCleanly() throws Exception {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         Path out = work.resolve("unreachable.out");
-        Process transformer = new ProcessBuilder(
-                        java,
-                        "-Xmx128m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Cli.class.getName(),
-                        "--bootstrap-servers",
-                        "127.0.0.1:1",
-                        "--input",
-                        "logs",
-                        "--output",
-                        "logs-enriched",
-                        "--shutdown-timeout",
-                        "2s")
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
+        Process transformer = startChild(
+                work, "127.0.0.1:1", "logs", "logs-enriched", "g", "unreachable", "--shutdown-timeout", "2s");
         try {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> Files.readString(out).contains("nodrop-transformer: starting:"));
